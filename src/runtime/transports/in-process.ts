@@ -1,0 +1,296 @@
+// The embedded transport: topics and consumer groups inside one Node process, for the one-process
+// deployment and for tests. It keeps the same promises as the brokers: every group gets every
+// message, messages with the same key reach a group in publish order, a `retry` holds back only
+// the messages of its own key, and dead letters are kept (and published to `<topic>.dlq`).
+// Nothing is durable: the outbox in the service database is what survives a restart.
+import {
+  deadLetterTopic,
+  type Delivery,
+  type DeliveryOutcome,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+  type TransportMessage,
+} from '../transport.js';
+
+export interface DeadLetter {
+  readonly group: string;
+  readonly message: TransportMessage;
+  readonly attempts: number;
+  readonly reason: string;
+}
+
+export interface InProcessTransportOptions {
+  /** Delay used when a handler throws instead of returning an outcome. Default 100 ms. */
+  readonly errorRetryDelayMs?: number;
+  /** Called when a handler throws (the transport then retries); defaults to ignoring it. */
+  readonly onHandlerError?: (error: unknown, delivery: Delivery, group: string) => void;
+}
+
+/** Messages of one topic not yet taken by every group that reads it. */
+class TopicLog {
+  readonly messages: TransportMessage[] = [];
+  /** Offset of messages[0]. */
+  base = 0;
+  /** Groups reading this topic, with the offset of the next message each has not taken yet. */
+  readonly cursors = new Map<GroupState, number>();
+
+  get end(): number {
+    return this.base + this.messages.length;
+  }
+
+  /** Drops what every reading group has taken; keeps everything while no group reads the topic. */
+  trim(): void {
+    if (this.cursors.size === 0) return;
+    let lowest = Infinity;
+    for (const offset of this.cursors.values()) lowest = Math.min(lowest, offset);
+    const drop = lowest - this.base;
+    if (drop > 0) {
+      this.messages.splice(0, drop);
+      this.base = lowest;
+    }
+  }
+}
+
+interface KeyQueue {
+  readonly items: { message: TransportMessage; attempt: number }[];
+  /** A worker is delivering this queue (or waiting for a retry delay). */
+  running: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+class Member implements Subscription {
+  closed = false;
+  readonly inFlight = new Set<Promise<unknown>>();
+  constructor(
+    readonly group: GroupState,
+    readonly topics: ReadonlySet<string>,
+    readonly handle: (delivery: Delivery) => Promise<DeliveryOutcome>,
+  ) {}
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.group.removeMember(this);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+/** One consumer group: its members and, per (topic, key), the messages waiting to be delivered. */
+class GroupState {
+  readonly members: Member[] = [];
+  private nextMember = 0;
+  readonly queues = new Map<string, KeyQueue>();
+
+  constructor(
+    readonly name: string,
+    private readonly transport: InProcessTransport,
+  ) {}
+
+  addMember(member: Member): void {
+    this.members.push(member);
+    for (const [queueId, queue] of this.queues) this.kick(queueId, queue);
+  }
+
+  removeMember(member: Member): void {
+    const index = this.members.indexOf(member);
+    if (index >= 0) this.members.splice(index, 1);
+  }
+
+  enqueue(message: TransportMessage): void {
+    // A NUL byte cannot occur in a topic name, so the pair is unambiguous.
+    const queueId = `${message.topic}\u0000${message.key}`;
+    let queue = this.queues.get(queueId);
+    if (queue === undefined) {
+      queue = { items: [], running: false, timer: undefined };
+      this.queues.set(queueId, queue);
+    }
+    queue.items.push({ message, attempt: 1 });
+    this.kick(queueId, queue);
+  }
+
+  kick(queueId: string, queue: KeyQueue): void {
+    if (queue.running || queue.items.length === 0 || this.members.length === 0 || this.transport.closed) return;
+    queue.running = true;
+    void this.drain(queueId, queue);
+  }
+
+  /** Round-robin over the members that subscribed to the topic. */
+  private pickMember(topic: string): Member | undefined {
+    for (let tried = 0; tried < this.members.length; tried++) {
+      this.nextMember = (this.nextMember + 1) % this.members.length;
+      const member = this.members[this.nextMember];
+      if (member !== undefined && member.topics.has(topic)) return member;
+    }
+    return undefined;
+  }
+
+  /** Delivers the queue's messages one after another until it is empty, waits, or has no member. */
+  private async drain(queueId: string, queue: KeyQueue): Promise<void> {
+    for (;;) {
+      const head = queue.items[0];
+      if (head === undefined || this.transport.closed) break;
+      const member = this.pickMember(head.message.topic);
+      if (member === undefined) break;
+      const delivery: Delivery = { message: head.message, attempt: head.attempt };
+      const work = this.transport.deliver(member, delivery, this.name);
+      member.inFlight.add(work);
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await work;
+      } finally {
+        member.inFlight.delete(work);
+      }
+      if (outcome.kind === 'ack') {
+        queue.items.shift();
+      } else if (outcome.kind === 'dead-letter') {
+        queue.items.shift();
+        this.transport.recordDeadLetter({ group: this.name, message: head.message, attempts: head.attempt, reason: outcome.reason });
+      } else {
+        head.attempt += 1;
+        if (outcome.delayMs > 0) {
+          queue.timer = setTimeout(() => {
+            queue.timer = undefined;
+            queue.running = false;
+            this.kick(queueId, queue);
+          }, outcome.delayMs);
+          return;
+        }
+      }
+    }
+    queue.running = false;
+    if (queue.items.length === 0) this.queues.delete(queueId);
+  }
+
+  stopTimers(): void {
+    for (const queue of this.queues.values()) {
+      if (queue.timer !== undefined) clearTimeout(queue.timer);
+      queue.timer = undefined;
+      queue.running = false;
+    }
+  }
+}
+
+export class InProcessTransport implements Transport {
+  readonly name = 'in-process';
+  closed = false;
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly groups = new Map<string, GroupState>();
+  private readonly members = new Set<Member>();
+  private readonly dead: DeadLetter[] = [];
+  private readonly errorRetryDelayMs: number;
+  private readonly onHandlerError: InProcessTransportOptions['onHandlerError'];
+
+  constructor(options: InProcessTransportOptions = {}) {
+    this.errorRetryDelayMs = options.errorRetryDelayMs ?? 100;
+    this.onHandlerError = options.onHandlerError;
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) this.topic(topic);
+  }
+
+  async publish(messages: readonly TransportMessage[]): Promise<void> {
+    if (this.closed) throw new Error('in-process transport is closed');
+    const touched = new Set<TopicLog>();
+    for (const message of messages) {
+      // Copy so a publisher mutating its objects later cannot change what consumers see.
+      const copy: TransportMessage = Object.freeze({
+        topic: message.topic,
+        key: message.key,
+        headers: Object.freeze({ ...message.headers }),
+        body: message.body,
+      });
+      const log = this.topic(message.topic);
+      log.messages.push(copy);
+      touched.add(log);
+    }
+    for (const log of touched) this.pump(log);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    if (this.closed) throw new Error('in-process transport is closed');
+    let group = this.groups.get(options.group);
+    if (group === undefined) {
+      group = new GroupState(options.group, this);
+      this.groups.set(options.group, group);
+    }
+    const member = new Member(group, new Set(options.topics), options.handle);
+    this.members.add(member);
+    for (const topic of options.topics) {
+      const log = this.topic(topic);
+      // A group new to the topic starts at the oldest message still kept (like Kafka's `earliest`).
+      if (!log.cursors.has(group)) log.cursors.set(group, log.base);
+    }
+    group.addMember(member);
+    for (const topic of options.topics) this.pump(this.topic(topic));
+    return {
+      close: async () => {
+        this.members.delete(member);
+        await member.close();
+      },
+    };
+  }
+
+  /** Messages given up on, oldest first (optionally of one group). */
+  deadLetters(group?: string): readonly DeadLetter[] {
+    return group === undefined ? [...this.dead] : this.dead.filter((d) => d.group === group);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const group of this.groups.values()) group.stopTimers();
+    await Promise.allSettled([...this.members].map((member) => member.close()));
+    this.members.clear();
+  }
+
+  /** @internal */
+  async deliver(member: Member, delivery: Delivery, group: string): Promise<DeliveryOutcome> {
+    try {
+      return await member.handle(delivery);
+    } catch (error) {
+      this.onHandlerError?.(error, delivery, group);
+      return { kind: 'retry', delayMs: this.errorRetryDelayMs };
+    }
+  }
+
+  /** @internal */
+  recordDeadLetter(dead: DeadLetter): void {
+    this.dead.push(dead);
+    if (this.closed) return;
+    const message: TransportMessage = {
+      ...dead.message,
+      topic: deadLetterTopic(dead.message.topic),
+      headers: { ...dead.message.headers, 'x-dead-letter-reason': dead.reason, 'x-dead-letter-group': dead.group },
+    };
+    const log = this.topic(message.topic);
+    log.messages.push(message);
+    this.pump(log);
+  }
+
+  private topic(name: string): TopicLog {
+    let log = this.topics.get(name);
+    if (log === undefined) {
+      log = new TopicLog();
+      this.topics.set(name, log);
+    }
+    return log;
+  }
+
+  /** Hands every group the messages of the topic it has not taken yet. */
+  private pump(log: TopicLog): void {
+    for (const [group, offset] of log.cursors) {
+      for (let at = offset; at < log.end; at++) {
+        const message = log.messages[at - log.base];
+        if (message !== undefined) group.enqueue(message);
+      }
+      log.cursors.set(group, log.end);
+    }
+    log.trim();
+  }
+}
+
+export function createInProcessTransport(options: InProcessTransportOptions = {}): InProcessTransport {
+  return new InProcessTransport(options);
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dbFactories } from './helpers.js';
+import { toPositional } from '../../src/runtime/db/postgres.js';
+import type { Db } from '../../src/runtime/db/port.js';
+
+describe('toPositional', () => {
+  it('numbers placeholders outside quotes and comments', () => {
+    expect(toPositional(`SELECT ?, '?', "a?" -- ?\n, ?`)).toBe(`SELECT $1, '?', "a?" -- ?\n, $2`);
+  });
+});
+
+for (const factory of dbFactories) {
+  describe.skipIf(!factory.available)(`db port on ${factory.name}`, () => {
+    let cleanup: (() => Promise<void>) | undefined;
+    afterEach(async () => {
+      await cleanup?.();
+      cleanup = undefined;
+    });
+    const fresh = async (): Promise<Db> => {
+      const created = await factory.create();
+      cleanup = created.cleanup;
+      return created.db;
+    };
+
+    it('commits, rolls back, and runs after-commit hooks only on commit', async () => {
+      const db = await fresh();
+      await db.transaction((tx) => tx.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)'));
+      const hooks: string[] = [];
+      await db.transaction(async (tx) => {
+        expect(await tx.execute('INSERT INTO t (id, v) VALUES (?, ?)', [1, 'a'])).toBe(1);
+        tx.afterCommit(() => hooks.push('one'));
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO t (id, v) VALUES (?, ?)', [2, 'b']);
+          tx.afterCommit(() => hooks.push('two'));
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      const rows = await db.transaction((tx) => tx.query<{ id: number; v: string }>('SELECT id, v FROM t ORDER BY id'));
+      expect(rows.map((r) => [Number(r.id), r.v])).toEqual([[1, 'a']]);
+      expect(hooks).toEqual(['one']);
+    });
+
+    it('keeps concurrent transactions apart', async () => {
+      const db = await fresh();
+      await db.transaction((tx) => tx.execute('CREATE TABLE c (id INTEGER PRIMARY KEY, n INTEGER)'));
+      await db.transaction((tx) => tx.execute('INSERT INTO c (id, n) VALUES (1, 0)'));
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          db.transaction(async (tx) => {
+            // Read-modify-write with an await in between: only safe when transactions are isolated.
+            const [row] = await tx.query<{ n: number }>(`SELECT n FROM c WHERE id = 1${db.dialect.name === 'postgres' ? ' FOR UPDATE' : ''}`);
+            await new Promise((resolve) => setImmediate(resolve));
+            await tx.execute('UPDATE c SET n = ? WHERE id = 1', [Number(row!.n) + 1]);
+          }),
+        ),
+      );
+      const [row] = await db.transaction((tx) => tx.query<{ n: number }>('SELECT n FROM c WHERE id = 1'));
+      expect(Number(row!.n)).toBe(20);
+    });
+  });
+}
