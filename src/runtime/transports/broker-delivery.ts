@@ -1,0 +1,90 @@
+// What the broker transports (Kafka, NATS JetStream) share about one delivery: asking the handler,
+// turning a thrown error into a retry, enforcing the delivery cap, waiting out a retry delay while
+// keeping the broker's lease alive, and the headers a dead letter carries.
+import type { Delivery, DeliveryOutcome, TransportMessage } from '../transport.js';
+
+export interface BrokerDeliveryOptions {
+  /**
+   * Deliveries of one message before a `retry` outcome is turned into a dead letter. Default 25.
+   * The consumer's own policy usually dead-letters earlier; this is the transport's backstop.
+   */
+  readonly maxDeliveries?: number;
+  /** Delay used when a handler throws instead of returning an outcome. Default 100 ms. */
+  readonly errorRetryDelayMs?: number;
+  /** Called when a handler throws (the transport then retries); defaults to ignoring it. */
+  readonly onHandlerError?: (error: unknown, delivery: Delivery, group: string) => void;
+}
+
+export const DEFAULT_MAX_DELIVERIES = 25;
+export const DEFAULT_ERROR_RETRY_DELAY_MS = 100;
+
+/** Runs the handler once and applies the transport's rules to what it decided. */
+export async function decide(
+  handle: (delivery: Delivery) => Promise<DeliveryOutcome>,
+  delivery: Delivery,
+  group: string,
+  options: BrokerDeliveryOptions,
+): Promise<DeliveryOutcome> {
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await handle(delivery);
+  } catch (error) {
+    options.onHandlerError?.(error, delivery, group);
+    outcome = { kind: 'retry', delayMs: options.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS };
+  }
+  const cap = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  if (outcome.kind === 'retry' && delivery.attempt >= cap) {
+    return { kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts)` };
+  }
+  return outcome;
+}
+
+/**
+ * Waits `ms`, calling `keepAlive` every `keepAliveEveryMs` meanwhile (broker heartbeats / lease
+ * extensions). Resolves true when the time is up, false as soon as `signal` aborts.
+ * An error thrown by `keepAlive` rejects (Kafka uses that to give up a partition on rebalance).
+ */
+export async function waitWithKeepAlive(
+  ms: number,
+  signal: AbortSignal,
+  keepAlive: () => Promise<void>,
+  keepAliveEveryMs: number,
+): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!signal.aborted) {
+    const left = until - Date.now();
+    if (left <= 0) return true;
+    await sleep(Math.min(left, keepAliveEveryMs), signal);
+    if (!signal.aborted && Date.now() < until) await keepAlive();
+  }
+  return false;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** Headers of a message moved to the dead-letter topic: the original ones plus why and where from. */
+export function deadLetterHeaders(
+  message: TransportMessage,
+  group: string,
+  attempts: number,
+  reason: string,
+): Record<string, string> {
+  return {
+    ...message.headers,
+    'x-dead-letter-reason': reason,
+    'x-dead-letter-group': group,
+    'x-dead-letter-attempts': String(attempts),
+    'x-dead-letter-topic': message.topic,
+  };
+}

@@ -1,0 +1,301 @@
+// Apache Kafka transport (kafkajs). One Kafka topic per catalog topic; the record key is the
+// message's ordering key, so one aggregate's messages share a partition and keep their order; one
+// consumer group per service; CloudEvents attributes travel as record headers (binary mode).
+//
+// Delivery: partitions are consumed one batch at a time (several partitions concurrently). A message
+// is handled, and only once the handler has resolved (its transaction committed) is its offset
+// resolved and committed. A `retry` waits in the consumer, heartbeating, and hands the message to the
+// handler again: the whole partition waits behind it (Kafka orders per partition, not per key). A
+// `dead-letter` (or a retry past the delivery cap) copies the message to `<topic>.dlq` and moves on.
+// kafkajs is imported lazily, so projects that do not use Kafka never load it.
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  deadLetterTopic,
+  type DeliveryOutcome,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+  type TransportMessage,
+} from '../transport.js';
+import { type BrokerDeliveryOptions, deadLetterHeaders, decide, waitWithKeepAlive } from './broker-delivery.js';
+
+export interface KafkaTransportOptions extends BrokerDeliveryOptions {
+  /** `host:port` of the bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Partitions of the topics `ensureTopics` creates. Default 3. */
+  readonly partitions?: number;
+  /** Partitions one subscription handles at the same time. Default 3. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** A new consumer group starts at the oldest retained message (default) or at the newest. */
+  readonly fromBeginning?: boolean;
+  /** Consumer group session timeout. Default 10 000 ms (a dead member is noticed after this). */
+  readonly sessionTimeoutMs?: number;
+  /** How long the group waits for members to rejoin during a rebalance. Default 10 000 ms. */
+  readonly rebalanceTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How long `subscribe` waits for the consumer to join its group. Default 60 000 ms. */
+  readonly joinTimeoutMs?: number;
+  /** kafkajs' own log output. Default `error`. */
+  readonly logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+type KafkaJs = typeof import('kafkajs');
+
+/** Loads kafkajs and creates the transport (no connection is opened until it is used). */
+export async function createKafkaTransport(options: KafkaTransportOptions): Promise<KafkaTransport> {
+  const imported = (await import('kafkajs')) as KafkaJs & { default?: KafkaJs };
+  return new KafkaTransport(imported.default ?? imported, options);
+}
+
+export class KafkaTransport implements Transport {
+  readonly name = 'kafka';
+  private readonly kafka: Kafka;
+  private producer: Promise<Producer> | undefined;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  /** Topics known to exist, so dead-lettering checks its topic once per process. */
+  private readonly knownTopics = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly kafkajs: KafkaJs,
+    private readonly options: KafkaTransportOptions,
+  ) {
+    const levels = kafkajs.logLevel;
+    const level = { nothing: levels.NOTHING, error: levels.ERROR, warn: levels.WARN, info: levels.INFO, debug: levels.DEBUG }[
+      options.logLevel ?? 'error'
+    ];
+    this.kafka = new kafkajs.Kafka({
+      clientId: options.clientId ?? 'edasaga',
+      brokers: [...options.brokers],
+      logLevel: level,
+      connectionTimeout: 3000,
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    await this.ensureExactTopics(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]));
+  }
+
+  async publish(messages: readonly TransportMessage[]): Promise<void> {
+    if (this.closed) throw new Error('kafka transport is closed');
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const message of messages) {
+      let list = byTopic.get(message.topic);
+      if (list === undefined) byTopic.set(message.topic, (list = []));
+      list.push({ key: message.key, value: message.body, headers: { ...message.headers } });
+    }
+    const producer = await this.connectProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    if (this.closed) throw new Error('kafka transport is closed');
+    await this.ensureExactTopics(options.topics);
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+    const subscription = new KafkaSubscription(this, consumer, options, this.options);
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      this.subscriptions.delete(subscription);
+      await subscription.close();
+      throw error;
+    }
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer !== undefined) await producer.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  /** @internal Copies a message to its dead-letter topic; resolves once the broker has it. */
+  async publishDeadLetter(message: TransportMessage, group: string, attempts: number, reason: string): Promise<void> {
+    const topic = deadLetterTopic(message.topic);
+    await this.ensureExactTopics([topic]);
+    const producer = await this.connectProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: message.key, value: message.body, headers: deadLetterHeaders(message, group, attempts, reason) }],
+    });
+  }
+
+  /** @internal */
+  forget(subscription: KafkaSubscription): void {
+    this.subscriptions.delete(subscription);
+  }
+
+  private async ensureExactTopics(topics: readonly string[]): Promise<void> {
+    const wanted = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
+    if (wanted.length === 0) return;
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3 })),
+          });
+        } catch (error) {
+          // Another process may have created them between listTopics and createTopics.
+          if (!isTopicExistsError(error)) throw error;
+        }
+      }
+      for (const topic of wanted) this.knownTopics.add(topic);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private connectProducer(): Promise<Producer> {
+    if (this.producer === undefined) {
+      const producer = this.kafka.producer({
+        // Idempotent with one request in flight: retries neither duplicate nor reorder a key's messages.
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: this.kafkajs.Partitioners.DefaultPartitioner,
+      });
+      this.producer = producer.connect().then(() => producer);
+      this.producer.catch(() => {
+        this.producer = undefined;
+      });
+    }
+    return this.producer;
+  }
+}
+
+function isTopicExistsError(error: unknown): boolean {
+  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {}));
+  return text.includes('TOPIC_ALREADY_EXISTS') || text.includes('already exists');
+}
+
+class KafkaSubscription implements Subscription {
+  private readonly abort = new AbortController();
+  /** Attempts per message, kept across a rebalance that hands the partition back to this member. */
+  private readonly attempts = new Map<string, number>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly transport: KafkaTransport,
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly config: KafkaTransportOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.consumer;
+    const joinTimeoutMs = this.config.joinTimeoutMs ?? 60_000;
+    let removeJoin: (() => void) | undefined;
+    let removeCrash: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // `run` resolves before the group is joined; callers expect a subscribed consumer to receive.
+    const joined = new Promise<void>((resolve, reject) => {
+      removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      removeCrash = consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+      timer = setTimeout(
+        () => reject(new Error(`kafka consumer of group "${this.options.group}" did not join within ${joinTimeoutMs} ms`)),
+        joinTimeoutMs,
+      );
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.config.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: true,
+        // Also commit every half second inside a long batch, not only when the batch ends.
+        autoCommitInterval: 500,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.handleBatch(payload),
+      });
+      await joined;
+    } finally {
+      clearTimeout(timer);
+      removeJoin?.();
+      removeCrash?.();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.abort.abort();
+      this.transport.forget(this);
+      // Waits for the batches in flight (a retry wait ends at once), commits what was resolved, leaves the group.
+      await this.consumer.disconnect();
+    })();
+    return this.closing;
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
+    for (const record of batch.messages) {
+      if (this.abort.signal.aborted || !payload.isRunning() || payload.isStale()) return;
+      const message = toTransportMessage(batch.topic, record);
+      const attemptKey = `${batch.topic}\u0000${batch.partition}\u0000${record.offset}`;
+      for (;;) {
+        const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
+        this.attempts.set(attemptKey, attempt);
+        const outcome: DeliveryOutcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
+        if (outcome.kind === 'retry') {
+          // The partition waits here; heartbeats keep the membership. A heartbeat that reports a
+          // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
+          const waited = await waitWithKeepAlive(outcome.delayMs, this.abort.signal, payload.heartbeat, heartbeatEveryMs);
+          if (!waited || !payload.isRunning() || payload.isStale()) return;
+          continue;
+        }
+        if (outcome.kind === 'dead-letter') {
+          await this.transport.publishDeadLetter(message, this.options.group, attempt, outcome.reason);
+        }
+        break;
+      }
+      this.attempts.delete(attemptKey);
+      payload.resolveOffset(record.offset);
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
+    }
+  }
+}
+
+function toTransportMessage(topic: string, record: KafkaMessage): TransportMessage {
+  return {
+    topic,
+    key: record.key === null ? '' : record.key.toString('utf8'),
+    headers: headersToStrings(record.headers),
+    body: record.value === null ? '' : record.value.toString('utf8'),
+  };
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    // A repeated header arrives as an array; the envelope has one value per attribute: keep the last.
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) result[name] = last.toString();
+  }
+  return result;
+}
