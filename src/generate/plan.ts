@@ -1,5 +1,7 @@
 // What every emitter produces: files to be, described but not yet written. The writer alone
 // decides what reaches the disk (manifest, hashes, user-owned files), so emitters stay pure.
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { JsonSchema, Project } from '../model/types.js';
 
 /**
  * - `generated`: owned by edasaga; carries a do-not-edit header, listed in the manifest with its
@@ -25,4 +27,26 @@ export interface PlannedFile {
   readonly ownership: Ownership;
   readonly content: string;
   readonly extend?: UserFileExtension;
+  /** Printed as a warning when the writer creates or extends this file (e.g. "fill in this hook"). */
+  readonly notice?: string;
 }
+
+// ---- the planner's seam (additive) ---------------------------------------------------------------
+
+/** What every emitter gets besides the project. */
+export interface EmitContext {
+  /** The catalog file's name as shown in do-not-edit headers (a base name, never a full path). */
+  readonly catalogLabel: string;
+  /**
+   * A payload schema made self-contained: every `$ref` it reaches (catalog definitions, files beside
+   * the catalog) is inside the returned schema, so a validator can be compiled from it alone.
+   */
+  readonly bundle: (payload: JsonSchema) => JsonSchema;
+  /** Maps a `$ref` as written in a payload to the name of the shared type emitted for it. */
+  readonly refTypeName: (ref: string) => string | undefined;
+  /** Reports something the user should know; never stops generation. */
+  readonly warn: (diagnostic: Diagnostic) => void;
+}
+
+/** An emitter is a pure function of the project: it describes files, the writer alone writes them. */
+export type Emitter = (project: Project, ctx: EmitContext) => PlannedFile[];
