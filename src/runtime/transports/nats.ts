@@ -1,0 +1,372 @@
+// NATS JetStream transport (the `nats` package). One stream per catalog topic (subject = the topic),
+// one durable pull consumer per (service group, topic), CloudEvents attributes as message headers
+// (binary mode), the ordering key in the `edasaga-key` header.
+//
+// Per-key order: JetStream redelivers a nak'd message while later ones keep flowing, which would
+// break per-key order if retries were naks. So this transport pulls messages into local per-key
+// queues, handles one message per key at a time (different keys concurrently), waits out retry
+// delays locally, and keeps the server from redelivering what it holds by sending `working()`
+// (progress) acks. A message is acked only after the handler resolved. Naks happen only on close, in
+// stream order, so the next member of the group gets them at once. Order per key holds within one
+// member; with several members in a group, keys are not pinned to members (see docs/transports.md).
+// The nats package is imported lazily, so projects that do not use NATS never load it.
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg, MsgHdrs, NatsConnection } from 'nats';
+import {
+  deadLetterTopic,
+  type DeliveryOutcome,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+  type TransportMessage,
+} from '../transport.js';
+import {
+  type BrokerDeliveryOptions,
+  DEFAULT_ERROR_RETRY_DELAY_MS,
+  DEFAULT_MAX_DELIVERIES,
+  deadLetterHeaders,
+  decide,
+  sleep,
+} from './broker-delivery.js';
+
+export interface NatsTransportOptions extends BrokerDeliveryOptions {
+  /** Server URL(s), e.g. `nats://127.0.0.1:4222`. */
+  readonly servers: string | readonly string[];
+  /** Connection name shown by the server's monitoring. */
+  readonly name?: string;
+  /** How long the server waits for an ack before redelivering. Default 30 000 ms. */
+  readonly ackWaitMs?: number;
+  /** Unacknowledged messages one group may hold per topic (the server's max_ack_pending). Default 100. */
+  readonly maxAckPending?: number;
+  /** Messages one member holds (queued or being handled) at most. Default 50. */
+  readonly prefetch?: number;
+  /** Lifetime of one pull request; closing a subscription waits for the current one. Default 1000 ms. */
+  readonly pullExpiresMs?: number;
+  /** Called when pulling fails (server away, consumer deleted); the pull is tried again. */
+  readonly onPullError?: (error: unknown, group: string, topic: string) => void;
+  /** How long a stream keeps messages. Default 7 days. */
+  readonly maxAgeMs?: number;
+  /** Window in which the server drops a republished message with the same CloudEvents id. Default 2 min. */
+  readonly duplicateWindowMs?: number;
+}
+
+type NatsModule = typeof import('nats');
+
+/** Header carrying the ordering key (NATS messages have no key of their own). */
+export const KEY_HEADER = 'edasaga-key';
+const INTERNAL_HEADERS = new Set([KEY_HEADER.toLowerCase(), 'nats-msg-id']);
+
+/** Stream names may not contain `.`, `*`, `>` or whitespace: other characters become `_`. */
+export function natsStreamName(topic: string): string {
+  return topic.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+function durableName(group: string): string {
+  return group.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+function subjectOf(topic: string): string {
+  if (!/^[^\s*>.]+(\.[^\s*>.]+)*$/.test(topic)) {
+    throw new Error(`topic "${topic}" cannot be a NATS subject (no spaces, "*", ">" or empty "." tokens)`);
+  }
+  return topic;
+}
+
+/** Loads the nats package, connects, and creates the transport. */
+export async function createNatsTransport(options: NatsTransportOptions): Promise<NatsTransport> {
+  const imported = (await import('nats')) as NatsModule & { default?: NatsModule };
+  const nats = imported.default ?? imported;
+  const connection = await nats.connect({
+    servers: typeof options.servers === 'string' ? options.servers : [...options.servers],
+    name: options.name ?? 'edasaga',
+    // Keep reconnecting while the server restarts; publishes in the meantime wait or fail.
+    maxReconnectAttempts: -1,
+  });
+  const manager = await connection.jetstreamManager();
+  return new NatsTransport(nats, connection, manager, options);
+}
+
+export class NatsTransport implements Transport {
+  readonly name = 'nats';
+  private readonly js: JetStreamClient;
+  private readonly knownStreams = new Set<string>();
+  private readonly subscriptions = new Set<NatsSubscription>();
+  private closed = false;
+
+  constructor(
+    readonly nats: NatsModule,
+    readonly connection: NatsConnection,
+    readonly manager: JetStreamManager,
+    readonly options: NatsTransportOptions,
+  ) {
+    this.js = connection.jetstream();
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    await this.ensureStreams(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]));
+  }
+
+  async publish(messages: readonly TransportMessage[]): Promise<void> {
+    if (this.closed) throw new Error('nats transport is closed');
+    // One connection delivers in call order, so starting every publish at once keeps publish order
+    // in the stream while the acknowledgements come back together.
+    await Promise.all(messages.map((message) => this.publishOne(message.topic, message.key, message.headers, message.body)));
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    if (this.closed) throw new Error('nats transport is closed');
+    await this.ensureStreams(options.topics);
+    const subscription = new NatsSubscription(this, options);
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      await subscription.close();
+      throw error;
+    }
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.connection.drain().catch(() => undefined);
+  }
+
+  /** @internal */
+  async publishOne(topic: string, key: string, headers: Readonly<Record<string, string>>, body: string, msgID?: string): Promise<void> {
+    const natsHeaders = this.nats.headers();
+    for (const [name, value] of Object.entries(headers)) natsHeaders.set(name, value);
+    natsHeaders.set(KEY_HEADER, key);
+    const id = msgID ?? headers['ce_id'];
+    await this.js.publish(subjectOf(topic), new TextEncoder().encode(body), {
+      headers: natsHeaders,
+      ...(id === undefined ? {} : { msgID: id }),
+    });
+  }
+
+  /** @internal */
+  async publishDeadLetter(message: TransportMessage, group: string, attempts: number, reason: string): Promise<void> {
+    const topic = deadLetterTopic(message.topic);
+    await this.ensureStreams([topic]);
+    const id = message.headers['ce_id'];
+    await this.publishOne(
+      topic,
+      message.key,
+      deadLetterHeaders(message, group, attempts, reason),
+      message.body,
+      id === undefined ? undefined : `dead-letter:${group}:${id}`,
+    );
+  }
+
+  /** @internal */
+  forget(subscription: NatsSubscription): void {
+    this.subscriptions.delete(subscription);
+  }
+
+  /** @internal Creates the streams not known to exist yet; safe to repeat and to race. */
+  async ensureStreams(topics: readonly string[]): Promise<void> {
+    for (const topic of new Set(topics)) {
+      if (this.knownStreams.has(topic)) continue;
+      const name = natsStreamName(topic);
+      const nanos = this.nats.nanos;
+      try {
+        await this.manager.streams.add({
+          name,
+          subjects: [subjectOf(topic)],
+          storage: this.nats.StorageType.File,
+          retention: this.nats.RetentionPolicy.Limits,
+          max_age: nanos(this.options.maxAgeMs ?? 7 * 24 * 3600_000),
+          duplicate_window: nanos(this.options.duplicateWindowMs ?? 120_000),
+        });
+      } catch (error) {
+        // Already there (perhaps with other limits set by an operator): use it as it is.
+        const info = await this.manager.streams.info(name).catch(() => undefined);
+        if (info === undefined || !info.config.subjects.includes(topic)) throw error;
+      }
+      this.knownStreams.add(topic);
+    }
+  }
+}
+
+interface Held {
+  readonly msg: JsMsg;
+  readonly message: TransportMessage;
+  attempt: number;
+}
+
+interface KeyQueue {
+  readonly items: Held[];
+  worker: Promise<void> | undefined;
+}
+
+class NatsSubscription implements Subscription {
+  private readonly abort = new AbortController();
+  private readonly pulls: Promise<void>[] = [];
+  /** Resolved when a held message is settled, to wake a pull loop waiting for room. */
+  private room: { promise: Promise<void>; resolve: () => void } | undefined;
+  private readonly queues = new Map<string, KeyQueue>();
+  /** Every message received and not yet acked or nak'd. */
+  private readonly held = new Set<Held>();
+  private keepAlive: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly durable: string;
+
+  constructor(
+    private readonly transport: NatsTransport,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.durable = durableName(options.group);
+  }
+
+  async start(): Promise<void> {
+    const { nats, manager, options: config } = this.transport;
+    const ackWaitMs = config.ackWaitMs ?? 30_000;
+    for (const topic of this.options.topics) {
+      const stream = natsStreamName(topic);
+      try {
+        await manager.consumers.add(stream, {
+          durable_name: this.durable,
+          ack_policy: nats.AckPolicy.Explicit,
+          deliver_policy: nats.DeliverPolicy.All,
+          ack_wait: nats.nanos(ackWaitMs),
+          max_ack_pending: config.maxAckPending ?? 100,
+          // The transport applies the delivery cap itself (a message over it is dead-lettered on
+          // arrival): a server-side max_deliver would strand the message in the stream instead.
+          max_deliver: -1,
+        });
+      } catch (error) {
+        // Another member created it first; a missing stream or consumer still fails below.
+        if ((await manager.consumers.info(stream, this.durable).catch(() => undefined)) === undefined) throw error;
+      }
+      const consumer = await this.transport.connection.jetstream().consumers.get(stream, this.durable);
+      this.pulls.push(this.pull(topic, consumer));
+    }
+    // Progress acks stop the server from redelivering what waits in a local queue or a retry delay.
+    this.keepAlive = setInterval(() => {
+      for (const held of this.held) held.msg.working();
+    }, Math.max(200, Math.floor(ackWaitMs / 3)));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.abort.abort();
+      this.transport.forget(this);
+      this.wake();
+      // A pull request is not cancelled early: messages the server sent for it would be lost until
+      // ack_wait ran out. The loops stop after their current (short) request has expired.
+      await Promise.allSettled(this.pulls);
+      await Promise.allSettled([...this.queues.values()].map((queue) => queue.worker));
+      // What is left was not handled: hand it back in stream order so the next member keeps key order.
+      const left = [...this.held].sort((a, b) => a.msg.seq - b.msg.seq);
+      for (const held of left) held.msg.nak();
+      this.held.clear();
+      clearInterval(this.keepAlive);
+      await this.transport.connection.flush().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  /**
+   * Pulls with short-lived requests while there is room; what arrives goes to the key queues.
+   * Hand-written over `consume()` because closing a `consume()` drops what is in transit.
+   */
+  private async pull(topic: string, consumer: Consumer): Promise<void> {
+    const config = this.transport.options;
+    const prefetch = config.prefetch ?? 50;
+    const expires = Math.max(1000, config.pullExpiresMs ?? 1000);
+    while (!this.abort.signal.aborted) {
+      const free = prefetch - this.held.size;
+      if (free <= 0) {
+        this.room ??= withResolvers();
+        await this.room.promise;
+        continue;
+      }
+      try {
+        const batch = await consumer.fetch({ max_messages: free, expires });
+        for await (const msg of batch) this.receive(topic, msg);
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        config.onPullError?.(error, this.options.group, topic);
+        await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+      }
+    }
+  }
+
+  private wake(): void {
+    const room = this.room;
+    this.room = undefined;
+    room?.resolve();
+  }
+
+  private receive(topic: string, msg: JsMsg): void {
+    if (this.abort.signal.aborted) {
+      msg.nak(); // arrived while closing: straight back to the group
+      return;
+    }
+    const message = toTransportMessage(topic, msg);
+    const held: Held = { msg, message, attempt: msg.info.deliveryCount };
+    this.held.add(held);
+    const queueId = `${topic}\u0000${message.key}`;
+    let queue = this.queues.get(queueId);
+    if (queue === undefined) this.queues.set(queueId, (queue = { items: [], worker: undefined }));
+    queue.items.push(held);
+    if (queue.worker === undefined) {
+      const running = queue;
+      running.worker = this.drain(running).finally(() => {
+        running.worker = undefined;
+        if (running.items.length === 0) this.queues.delete(queueId);
+      });
+    }
+  }
+
+  /** Delivers one key's messages one after another, waiting out retries in place. */
+  private async drain(queue: KeyQueue): Promise<void> {
+    const config = this.transport.options;
+    const cap = config.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    for (;;) {
+      const head = queue.items[0];
+      if (head === undefined || this.abort.signal.aborted) return;
+      const outcome: DeliveryOutcome =
+        head.attempt > cap
+          ? { kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts; redelivered ${head.attempt} times)` }
+          : await decide(this.options.handle, { message: head.message, attempt: head.attempt }, this.options.group, config);
+      if (outcome.kind === 'retry') {
+        head.attempt += 1;
+        await sleep(outcome.delayMs, this.abort.signal);
+        continue;
+      }
+      if (outcome.kind === 'dead-letter') {
+        try {
+          await this.transport.publishDeadLetter(head.message, this.options.group, head.attempt, outcome.reason);
+        } catch {
+          // Not moved yet: keep the message and try again shortly.
+          await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+          continue;
+        }
+      }
+      head.msg.ack();
+      this.held.delete(head);
+      queue.items.shift();
+      this.wake();
+    }
+  }
+}
+
+function withResolvers(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function toTransportMessage(topic: string, msg: JsMsg): TransportMessage {
+  const headers: Record<string, string> = {};
+  let key = '';
+  const natsHeaders: MsgHdrs | undefined = msg.headers;
+  for (const name of natsHeaders?.keys() ?? []) {
+    const value = natsHeaders?.get(name) ?? '';
+    if (name.toLowerCase() === KEY_HEADER) key = value;
+    if (!INTERNAL_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  }
+  return { topic, key, headers, body: new TextDecoder().decode(msg.data) };
+}
