@@ -1,0 +1,14 @@
+// The inventory service's message handlers. This file is yours: edasaga created it once and only
+// ever adds a handler here when the catalog gains a message this service consumes.
+import type { HandlerContext, InventoryHandlers, ReserveInventoryMessage, ReleaseInventoryMessage } from '../../generated/index.js';
+
+export const inventoryHandlers = {
+  /** ReserveInventory (command from the inventory service, topic "inventory-commands"): Hold stock for every item of an order. */
+  async ReserveInventory(message: ReserveInventoryMessage, ctx: HandlerContext): Promise<void> {
+    ctx.log('TODO: handle ReserveInventory', { subject: message.subject });
+  },
+  /** ReleaseInventory (command from the inventory service, topic "inventory-commands"): Give back stock held for an order (compensates ReserveInventory). */
+  async ReleaseInventory(message: ReleaseInventoryMessage, ctx: HandlerContext): Promise<void> {
+    ctx.log('TODO: handle ReleaseInventory', { subject: message.subject });
+  },
+} satisfies InventoryHandlers;
