@@ -1,0 +1,49 @@
+// What a handler gets: the message, the open transaction, portable state, an outbox-backed
+// `publish` and a logger bound to the business transaction.
+import type { EventEnvelope } from './envelope.js';
+import type { Tx } from './db/port.js';
+import type { DocumentStore } from './store/documents.js';
+import type { OutgoingMessage } from './message.js';
+import type { Logger } from './logger.js';
+
+export interface UnitOfWork {
+  readonly tx: Tx;
+  readonly state: DocumentStore;
+  /** Writes the message to the outbox in this transaction; returns its id. */
+  publish(message: OutgoingMessage): Promise<string>;
+  readonly log: Logger;
+  readonly service: string;
+  /** Clock time when the unit of work started (epoch ms). */
+  readonly now: number;
+}
+
+export interface HandlerContext extends UnitOfWork {
+  /** The incoming message. Published messages inherit its correlation id and name it as their cause. */
+  readonly envelope: EventEnvelope;
+  /** 1 on first delivery. */
+  readonly attempt: number;
+}
+
+export interface MessageHandler<T = unknown> {
+  /** CloudEvents type handled, e.g. `com.example.orders.ProcessPayment`. */
+  readonly type: string;
+  /** Topic the type travels on (the consumer subscribes to it). */
+  readonly topic: string;
+  /**
+   * Turns the envelope into the typed message (generated code: validation and upcasting between
+   * versions). Throw to reject the message: it goes to the dead-letter store without retries.
+   * Default: the envelope's `data`.
+   */
+  readonly decode?: (envelope: EventEnvelope) => T;
+  readonly handler: (message: T, ctx: HandlerContext) => Promise<void>;
+}
+
+/** Thrown by a handler (or decode) when retrying cannot help: the message is dead-lettered at once. */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+}
+
+/** Lets a handler list mix message types while keeping each entry's own type checked. */
+export function handler<T>(definition: MessageHandler<T>): MessageHandler<unknown> {
+  return definition as unknown as MessageHandler<unknown>;
+}

@@ -1,0 +1,126 @@
+// Versioned, idempotent schema migrations. Each migration runs once per database (recorded in
+// edasaga_migrations) inside one transaction with every other pending one; re-running is a no-op,
+// and two processes migrating the same PostgreSQL schema at once are serialised by an advisory lock.
+import type { Db, Dialect } from './port.js';
+
+export interface Migration {
+  /** Unique and stable forever, e.g. `runtime-001-outbox` or `app-001-orders`. Applied in list order. */
+  readonly id: string;
+  statements(dialect: Dialect): readonly string[];
+}
+
+export const RUNTIME_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'runtime-001-outbox-inbox',
+    statements: (d) => [
+      // Debezium outbox-router columns (id, aggregatetype, aggregateid, type, payload) plus what the
+      // relay needs: seq (order), topic, msg_key, headers (CloudEvents attributes), dispatched_at.
+      `CREATE TABLE IF NOT EXISTS edasaga_outbox (
+        seq ${d.serialPrimaryKey},
+        id TEXT NOT NULL UNIQUE,
+        aggregatetype TEXT NOT NULL,
+        aggregateid TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        msg_key TEXT NOT NULL,
+        created_at ${d.bigint} NOT NULL,
+        dispatched_at ${d.bigint}
+      )`,
+      'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending ON edasaga_outbox (seq) WHERE dispatched_at IS NULL',
+      'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending_key ON edasaga_outbox (msg_key, seq) WHERE dispatched_at IS NULL',
+      'CREATE INDEX IF NOT EXISTS edasaga_outbox_dispatched ON edasaga_outbox (dispatched_at) WHERE dispatched_at IS NOT NULL',
+      `CREATE TABLE IF NOT EXISTS edasaga_inbox (
+        consumer TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        received_at ${d.bigint} NOT NULL,
+        PRIMARY KEY (consumer, message_id)
+      )`,
+      'CREATE INDEX IF NOT EXISTS edasaga_inbox_received ON edasaga_inbox (received_at)',
+      `CREATE TABLE IF NOT EXISTS edasaga_dead_letters (
+        seq ${d.serialPrimaryKey},
+        consumer TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        msg_key TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body TEXT NOT NULL,
+        error TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at ${d.bigint} NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS edasaga_documents (
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at ${d.bigint} NOT NULL,
+        PRIMARY KEY (collection, id)
+      )`,
+    ],
+  },
+  {
+    id: 'runtime-002-sagas',
+    statements: (d) => [
+      `CREATE TABLE IF NOT EXISTS edasaga_sagas (
+        saga_type TEXT NOT NULL,
+        id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        terminal INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        deadline_at ${d.bigint},
+        deadline_kind TEXT,
+        created_at ${d.bigint} NOT NULL,
+        updated_at ${d.bigint} NOT NULL,
+        PRIMARY KEY (saga_type, id)
+      )`,
+      'CREATE INDEX IF NOT EXISTS edasaga_sagas_deadline ON edasaga_sagas (deadline_at) WHERE deadline_at IS NOT NULL',
+      'CREATE INDEX IF NOT EXISTS edasaga_sagas_state ON edasaga_sagas (saga_type, state, updated_at)',
+      `CREATE TABLE IF NOT EXISTS edasaga_saga_history (
+        seq ${d.serialPrimaryKey},
+        saga_type TEXT NOT NULL,
+        saga_id TEXT NOT NULL,
+        at ${d.bigint} NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        event TEXT NOT NULL,
+        message_type TEXT,
+        message_id TEXT,
+        note TEXT
+      )`,
+      'CREATE INDEX IF NOT EXISTS edasaga_saga_history_saga ON edasaga_saga_history (saga_type, saga_id, seq)',
+    ],
+  },
+];
+
+/** Applies the pending migrations (runtime ones first, then `extra`); returns the ids it applied. */
+export async function migrate(db: Db, extra: readonly Migration[] = []): Promise<string[]> {
+  const all = [...RUNTIME_MIGRATIONS, ...extra];
+  const ids = new Set<string>();
+  for (const migration of all) {
+    if (ids.has(migration.id)) throw new Error(`duplicate migration id ${migration.id}`);
+    ids.add(migration.id);
+  }
+  return db.transaction(async (tx) => {
+    if (db.dialect.name === 'postgres') {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()))');
+    }
+    await tx.execute(
+      `CREATE TABLE IF NOT EXISTS edasaga_migrations (id TEXT PRIMARY KEY, applied_at ${db.dialect.bigint} NOT NULL)`,
+    );
+    const done = new Set((await tx.query<{ id: string }>('SELECT id FROM edasaga_migrations')).map((row) => row.id));
+    const applied: string[] = [];
+    for (const migration of all) {
+      if (done.has(migration.id)) continue;
+      for (const statement of migration.statements(db.dialect)) await tx.execute(statement);
+      await tx.execute('INSERT INTO edasaga_migrations (id, applied_at) VALUES (?, ?)', [migration.id, Date.now()]);
+      applied.push(migration.id);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,26 @@
+// The runtime's public surface: generated code imports from here.
+export * from './envelope.js';
+export * from './transport.js';
+export * from './clock.js';
+export * from './backoff.js';
+export * from './mutex.js';
+export * from './message.js';
+export * from './context.js';
+export * from './logger.js';
+export * from './db/port.js';
+export * from './db/migrate.js';
+export { openSqlite, SqliteDb, sqliteDialect, type SqliteOptions } from './db/sqlite.js';
+// postgres.ts loads `pg` only inside openPostgres(), so SQLite-only projects never load it.
+export { openPostgres, PostgresDb, postgresDialect, toPositional, type PostgresOptions } from './db/postgres.js';
+export * from './store/outbox.js';
+export * from './store/inbox.js';
+export * from './store/dead-letters.js';
+export * from './store/documents.js';
+export * from './relay.js';
+export * from './consumer.js';
+export * from './saga/definition.js';
+export * from './saga/store.js';
+export * from './saga/engine.js';
+export * from './service.js';
+export { InProcessTransport, createInProcessTransport, type DeadLetter, type InProcessTransportOptions } from './transports/in-process.js';
+

@@ -1,0 +1,187 @@
+// The outbox relay: publishes committed outbox rows through the transport, in seq order (so in
+// order per key), in batches, and marks them dispatched only after the transport confirmed them.
+// A crash anywhere in between means the rows are published again: at-least-once, which the
+// consumers' inbox turns into effectively-once.
+//
+// Wake-up: right after a commit that wrote outbox rows (in-process signal), on PostgreSQL also on
+// NOTIFY from other processes writing the same schema, and on a slow poll as a safety net.
+// SQLite: one relay per database file (the process that owns it), no row locks needed.
+// PostgreSQL: any number of relays; each claims rows with FOR UPDATE SKIP LOCKED inside a
+// transaction held while publishing, and skips keys whose earlier rows another relay holds.
+import type { Db } from './db/port.js';
+import { outboxChannel, type Outbox, type OutboxRow } from './store/outbox.js';
+import { purgeInbox } from './store/inbox.js';
+import type { Transport } from './transport.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Logger } from './logger.js';
+
+export interface RelayOptions {
+  readonly db: Db;
+  readonly outbox: Outbox;
+  readonly transport: Transport;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Rows per publish call. Default 500. */
+  readonly batchSize?: number;
+  /** Safety-net poll. Default 1000 ms. */
+  readonly pollIntervalMs?: number;
+  /** How long dispatched rows are kept; 0 deletes them as soon as they are published. Default 1 h. */
+  readonly outboxRetentionMs?: number;
+  /** How long inbox rows are kept (the window in which duplicates are recognised). Default 7 days. */
+  readonly inboxRetentionMs?: number;
+  /** How often retention is applied. Default 60 s. */
+  readonly purgeIntervalMs?: number;
+}
+
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly outboxRetentionMs: number;
+  private readonly inboxRetentionMs: number;
+  private readonly purgeIntervalMs: number;
+  private readonly clock: Clock;
+  private running = false;
+  private wanted = false;
+  private loop: Promise<void> | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private unsignal: (() => void) | undefined;
+  private failures = 0;
+  private started = false;
+  /** Messages published since start (for stats and benchmarks). */
+  published = 0;
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.outboxRetentionMs = options.outboxRetentionMs ?? 3_600_000;
+    this.inboxRetentionMs = options.inboxRetentionMs ?? 7 * 86_400_000;
+    this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.unsignal = this.options.outbox.onCommit(() => this.wake());
+    if (this.options.db.listen !== undefined) {
+      this.unlisten = await this.options.db.listen(outboxChannel(this.options.db.location), () => this.wake());
+    }
+    this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
+    this.pollTimer.unref();
+    this.purgeTimer = setInterval(() => {
+      this.purge().catch((error: unknown) => this.options.logger.error({ err: error }, 'outbox/inbox purge failed'));
+    }, this.purgeIntervalMs);
+    this.purgeTimer.unref();
+    this.wake();
+  }
+
+  /** Asks for a pass over the outbox; cheap to call often (passes coalesce). */
+  wake(): void {
+    if (!this.started) return;
+    this.wanted = true;
+    if (this.running || this.retryTimer !== undefined) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.wanted && this.started) {
+        this.wanted = false;
+        // Keep going while batches come back full: there is more behind them.
+        while (this.started && (await this.publishBatch()) === this.batchSize) {
+          /* next batch */
+        }
+        this.failures = 0;
+      }
+    } catch (error) {
+      this.failures += 1;
+      const delay = Math.min(30_000, 100 * 2 ** Math.min(this.failures, 9));
+      this.options.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not publish; will retry');
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.wake();
+      }, delay);
+      this.retryTimer.unref();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Publishes one batch; returns the number of rows it took from the outbox (published or not). */
+  async publishBatch(): Promise<number> {
+    const { db, outbox, transport } = this.options;
+    const keepRows = this.outboxRetentionMs > 0;
+    if (db.dialect.claimSuffix === '') {
+      const rows = await db.transaction((tx) => outbox.pending(tx, this.batchSize));
+      if (rows.length === 0) return 0;
+      await transport.publish(rows.map((row) => row.message));
+      await db.transaction((tx) => outbox.markDispatched(tx, rows.map((row) => row.seq), keepRows));
+      this.published += rows.length;
+      return rows.length;
+    }
+    return db.transaction(async (tx) => {
+      const claimed = await outbox.pending(tx, this.batchSize, true);
+      if (claimed.length === 0) return 0;
+      const publishable = await this.withoutKeysHeldElsewhere(claimed, (keys, maxSeq) => outbox.pendingSeqsForKeys(tx, keys, maxSeq));
+      if (publishable.length > 0) {
+        await transport.publish(publishable.map((row) => row.message));
+        await outbox.markDispatched(tx, publishable.map((row) => row.seq), keepRows);
+        this.published += publishable.length;
+      }
+      // All blocked: another relay is publishing those keys; stop here rather than spin on them.
+      return publishable.length === 0 ? 0 : claimed.length;
+    });
+  }
+
+  /** Drops the rows of every key that has an earlier undispatched row this relay did not claim. */
+  private async withoutKeysHeldElsewhere(
+    claimed: readonly OutboxRow[],
+    pendingSeqs: (keys: readonly string[], maxSeq: number) => Promise<Map<string, number[]>>,
+  ): Promise<OutboxRow[]> {
+    const ours = new Set(claimed.map((row) => row.seq));
+    const lastOfKey = new Map<string, number>();
+    for (const row of claimed) lastOfKey.set(row.key, row.seq);
+    const maxSeq = claimed[claimed.length - 1]?.seq ?? 0;
+    const pending = await pendingSeqs([...lastOfKey.keys()], maxSeq);
+    const blocked = new Set<string>();
+    for (const [key, seqs] of pending) {
+      const last = lastOfKey.get(key) ?? 0;
+      if (seqs.some((seq) => seq <= last && !ours.has(seq))) blocked.add(key);
+    }
+    return blocked.size === 0 ? [...claimed] : claimed.filter((row) => !blocked.has(row.key));
+  }
+
+  /** Publishes until the outbox is empty (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.loop !== undefined && this.running) await this.loop;
+    while ((await this.publishBatch()) > 0) {
+      /* next batch */
+    }
+  }
+
+  /** Applies retention to the outbox and the inbox. */
+  async purge(): Promise<{ outbox: number; inbox: number }> {
+    const now = this.clock.now();
+    return this.options.db.transaction(async (tx) => ({
+      outbox: await this.options.outbox.purge(tx, now - this.outboxRetentionMs),
+      inbox: await purgeInbox(tx, now - this.inboxRetentionMs),
+    }));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.unsignal?.();
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    if (this.purgeTimer !== undefined) clearInterval(this.purgeTimer);
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    await this.unlisten?.();
+    await this.loop;
+  }
+}

@@ -1,0 +1,396 @@
+// The saga orchestrator engine: interprets a SagaDefinition's state machine. Sagas start on their
+// starting event (or an explicit `start`), send commands through the outbox, take replies through
+// the consumer (so the inbox has already removed duplicates), and keep durable deadlines that a
+// timer scans. Every change of a saga happens in the transaction of the message (or timer tick)
+// that caused it, guarded by the saga's version.
+//
+// Late replies (see docs/runtime.md): a reply the current state has no transition for is recorded
+// in the saga's history as `ignored` (or `late-reply` in a terminal state) and changes nothing.
+// The one deliberate exception is built into the machine: the success reply of a step that is
+// being compensated (it had timed out) is folded into the data and the compensation is sent again
+// with that data; compensations are idempotent, so a second one is harmless.
+import type { Db } from '../db/port.js';
+import type { EventEnvelope } from '../envelope.js';
+import type { MessageHandler, UnitOfWork } from '../context.js';
+import { createUnitOfWork } from '../consumer.js';
+import { messageFromSpec, type OutgoingMessage } from '../message.js';
+import type { Outbox } from '../store/outbox.js';
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../clock.js';
+import { backoffDelayExact } from '../backoff.js';
+import {
+  STARTED,
+  TERMINAL_STATES,
+  checkSagaDefinition,
+  type SagaDefinition,
+  type SagaReply,
+  type SagaStateInfo,
+  type SagaStepDefinition,
+  type SagaTransition,
+  type SagaTrigger,
+} from './definition.js';
+import {
+  appendHistory,
+  countSagasByState,
+  dueSagas,
+  insertSaga,
+  listSagas,
+  loadSaga,
+  nextDeadline,
+  saveSaga,
+  sagaHistory,
+  type SagaHistoryEntry,
+  type SagaInstance,
+  type SagaQuery,
+} from './store.js';
+
+export interface SagaEngineOptions<D> {
+  readonly definition: SagaDefinition<D>;
+  readonly db: Db;
+  readonly outbox: Outbox;
+  /** The orchestrator's service name and CloudEvents source. */
+  readonly service: string;
+  readonly source: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** How often the timer looks for passed deadlines. Default 100 ms. */
+  readonly timerIntervalMs?: number;
+  /** Sagas handled per timer transaction. Default 200. */
+  readonly timerBatchSize?: number;
+}
+
+export class SagaDefinitionError extends Error {
+  override readonly name = 'SagaDefinitionError';
+}
+
+const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
+
+interface Cause {
+  readonly event: string;
+  readonly messageType?: string;
+  readonly messageId?: string;
+}
+
+export class SagaEngine<D = unknown> {
+  readonly name: string;
+  private readonly definition: SagaDefinition<D>;
+  private readonly clock: Clock;
+  private readonly transitions = new Map<string, Map<string, SagaTransition>>();
+  private readonly states = new Map<string, SagaStateInfo>();
+  private readonly stepIndex = new Map<string, number>();
+  private readonly replies = new Map<string, SagaReply<D>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(private readonly options: SagaEngineOptions<D>) {
+    this.definition = options.definition;
+    this.name = options.definition.name;
+    this.clock = options.clock ?? systemClock;
+    const problems = checkSagaDefinition(options.definition);
+    if (problems.length > 0) throw new SagaDefinitionError(`saga ${this.name}: ${problems.join('; ')}`);
+    for (const state of options.definition.machine.states) this.states.set(state.name, state);
+    for (const t of options.definition.machine.transitions) {
+      const byTrigger = this.transitions.get(t.from) ?? new Map<string, SagaTransition>();
+      byTrigger.set(triggerKey(t.on), t);
+      this.transitions.set(t.from, byTrigger);
+    }
+    options.definition.steps.forEach((step, index) => {
+      this.stepIndex.set(step.name, index);
+      for (const reply of [step.success, ...step.failures, ...(step.compensation === undefined ? [] : [step.compensation.reply])]) {
+        if (!this.replies.has(reply.type)) this.replies.set(reply.type, reply);
+      }
+    });
+  }
+
+  /** Consumer handlers for the starting event and every reply (register them with the service). */
+  handlers(): MessageHandler<unknown>[] {
+    const start = this.definition.startedBy;
+    const list: MessageHandler<unknown>[] = [
+      {
+        type: start.type,
+        topic: start.topic,
+        ...(start.decode === undefined ? {} : { decode: start.decode }),
+        handler: async (event, ctx) => {
+          await this.start(ctx, event, ctx.envelope);
+        },
+      },
+    ];
+    for (const reply of this.replies.values()) {
+      list.push({
+        type: reply.type,
+        topic: reply.topic,
+        ...(reply.decode === undefined ? {} : { decode: reply.decode }),
+        handler: (message, ctx) => this.onReply(ctx, reply.type, message, ctx.envelope),
+      });
+    }
+    return list;
+  }
+
+  /** The saga id carried by a message of this saga. */
+  correlationIdOf(payload: unknown, envelope?: EventEnvelope): string {
+    const value = (payload as Record<string, unknown> | null)?.[this.definition.correlationKey];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    if (envelope !== undefined) return envelope.correlationid;
+    throw new Error(`saga ${this.name}: message has no "${this.definition.correlationKey}"`);
+  }
+
+  /** Starts a saga in `uow`'s transaction; a second start with the same id is a no-op (returns false). */
+  async start(uow: UnitOfWork, event: unknown, envelope?: EventEnvelope): Promise<boolean> {
+    const id = this.correlationIdOf(event, envelope);
+    const now = uow.now;
+    const initial: SagaInstance<D> = {
+      sagaType: this.name,
+      id,
+      state: STARTED,
+      terminal: false,
+      version: 0,
+      data: this.definition.startedBy.start(event),
+      step: -1,
+      attempt: 0,
+      deadlineAt: undefined,
+      deadlineKind: undefined,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const t = this.transition(STARTED, { kind: 'start' });
+    if (t === undefined) throw new SagaDefinitionError(`saga ${this.name}: no start transition`);
+    const started = await this.apply(uow, initial, t, initial.data, {
+      event: 'start',
+      ...(envelope === undefined ? {} : { messageType: envelope.type, messageId: envelope.id }),
+    });
+    if (!started) uow.log.debug({ saga: this.name, id }, 'saga already started');
+    return started;
+  }
+
+  /** Takes a reply in the consumer's transaction. */
+  async onReply(uow: UnitOfWork, type: string, reply: unknown, envelope: EventEnvelope): Promise<void> {
+    const id = this.correlationIdOf(reply, envelope);
+    const saga = await loadSaga<D>(uow.tx, this.name, id);
+    const cause = { messageType: type, messageId: envelope.id };
+    if (saga === undefined) {
+      uow.log.warn({ saga: this.name, id, type }, 'reply for an unknown saga ignored');
+      return;
+    }
+    const t = this.transition(saga.state, { kind: 'reply', type });
+    if (t === undefined) {
+      await appendHistory(uow.tx, {
+        sagaType: this.name,
+        sagaId: id,
+        at: uow.now,
+        from: saga.state,
+        to: saga.state,
+        event: saga.terminal ? 'late-reply' : 'ignored',
+        messageType: type,
+        messageId: envelope.id,
+        note: `no transition from ${saga.state} on ${type}; recorded and ignored`,
+      });
+      uow.log.info({ saga: this.name, id, state: saga.state, type }, 'reply ignored: not expected in this state');
+      return;
+    }
+    const fold = this.replies.get(type)?.onReply;
+    const data = fold === undefined ? saga.data : fold(saga.data, reply);
+    await this.apply(uow, saga, t, data, { event: 'reply', ...cause });
+  }
+
+  /**
+   * Handles every saga whose deadline has passed by `clock.now()`: sends a command again after its
+   * backoff, or gives up on it and compensates. Returns how many sagas it handled.
+   */
+  async fireDueTimeouts(limit = this.options.timerBatchSize ?? 200): Promise<number> {
+    return this.options.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const due = await dueSagas<D>(tx, this.name, now, limit);
+      for (const saga of due) {
+        const uow = createUnitOfWork({
+          tx,
+          service: this.options.service,
+          source: this.options.source,
+          outbox: this.options.outbox,
+          logger: this.options.logger,
+          now,
+          clock: this.clock,
+          correlationid: saga.id,
+        });
+        await this.onDeadline(uow, saga);
+      }
+      return due.length;
+    });
+  }
+
+  private async onDeadline(uow: UnitOfWork, saga: SagaInstance<D>): Promise<void> {
+    if (saga.deadlineKind === 'retry') {
+      const t = this.transition(saga.state, { kind: 'timeout' });
+      if (t !== undefined) {
+        await this.apply(uow, saga, t, saga.data, { event: 'retry' });
+        return;
+      }
+    }
+    const step = this.stepOfState(saga.state);
+    const policy = step?.retry ?? { maxAttempts: 1, backoff: { initialMs: 0, multiplier: 1, maxMs: 0 } };
+    if (saga.attempt < policy.maxAttempts && this.transition(saga.state, { kind: 'timeout' }) !== undefined) {
+      const delay = backoffDelayExact(policy.backoff, saga.attempt);
+      const next: SagaInstance<D> = { ...saga, version: saga.version + 1, deadlineAt: uow.now + delay, deadlineKind: 'retry', updatedAt: uow.now };
+      await saveSaga(uow.tx, next);
+      await appendHistory(uow.tx, {
+        sagaType: this.name,
+        sagaId: saga.id,
+        at: uow.now,
+        from: saga.state,
+        to: saga.state,
+        event: 'timeout',
+        messageType: undefined,
+        messageId: undefined,
+        note: `attempt ${saga.attempt} of ${policy.maxAttempts} got no reply; sending again in ${delay} ms`,
+      });
+      return;
+    }
+    const t = this.transition(saga.state, { kind: 'timeout-exhausted' });
+    if (t === undefined) {
+      // A state without a timeout transition: drop the deadline so the timer does not spin on it.
+      await saveSaga(uow.tx, { ...saga, version: saga.version + 1, deadlineAt: undefined, deadlineKind: undefined, updatedAt: uow.now });
+      return;
+    }
+    await this.apply(uow, saga, t, saga.data, { event: 'timeout' });
+  }
+
+  /**
+   * Performs a transition: saves the saga first (the version check, and on PostgreSQL the row lock
+   * that orders concurrent writers of this saga), then writes the messages to the outbox, then
+   * the history. Returns false when a start found the saga already there.
+   */
+  private async apply(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause): Promise<boolean> {
+    const now = uow.now;
+    const outgoing: OutgoingMessage[] = [];
+    let step = saga.step;
+    let attempt = 1;
+    let deadlineAt: number | undefined;
+    let sent = '';
+    const action = t.action;
+    switch (action.kind) {
+      case 'send-command':
+      case 'send-compensation': {
+        const definition = this.step(action.step);
+        const builder = action.kind === 'send-command' ? definition.command : definition.compensation?.command;
+        if (builder === undefined) throw new SagaDefinitionError(`step ${action.step} has no compensation`);
+        outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), correlationid: saga.id });
+        step = this.stepIndex.get(action.step) ?? -1;
+        attempt = t.on.kind === 'timeout' ? saga.attempt + 1 : 1;
+        deadlineAt = now + definition.timeoutMs;
+        sent = `sent ${builder.message.type} (attempt ${attempt})`;
+        break;
+      }
+      case 'complete':
+      case 'compensated':
+        for (const builder of action.kind === 'complete' ? this.definition.onCompleted : this.definition.onCompensated) {
+          outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), correlationid: saga.id });
+        }
+        sent = outgoing.length === 0 ? '' : `published ${outgoing.map((m) => m.type).join(', ')}`;
+        break;
+      case 'fail':
+        break;
+    }
+    const next: SagaInstance<D> = {
+      ...saga,
+      state: t.to,
+      terminal: TERMINAL_STATES.includes(t.to),
+      version: saga.version + 1,
+      data,
+      step,
+      attempt,
+      deadlineAt,
+      deadlineKind: deadlineAt === undefined ? undefined : 'timeout',
+      updatedAt: now,
+    };
+    if (saga.version === 0) {
+      if (!(await insertSaga(uow.tx, next))) return false;
+    } else {
+      await saveSaga(uow.tx, next);
+    }
+    for (const message of outgoing) await uow.publish(message);
+    const note = [t.note, sent].filter((part) => part !== undefined && part !== '').join('; ');
+    await appendHistory(uow.tx, {
+      sagaType: this.name,
+      sagaId: saga.id,
+      at: now,
+      from: saga.state,
+      to: t.to,
+      event: cause.event,
+      messageType: cause.messageType,
+      messageId: cause.messageId,
+      note: note === '' ? undefined : note,
+    });
+    if (next.terminal) uow.log.info({ saga: this.name, id: saga.id, state: t.to }, 'saga finished');
+    return true;
+  }
+
+  private transition(state: string, trigger: SagaTrigger): SagaTransition | undefined {
+    return this.transitions.get(state)?.get(triggerKey(trigger));
+  }
+
+  private step(name: string): SagaStepDefinition<D> {
+    const index = this.stepIndex.get(name);
+    const step = index === undefined ? undefined : this.definition.steps[index];
+    if (step === undefined) throw new SagaDefinitionError(`saga ${this.name}: unknown step ${name}`);
+    return step;
+  }
+
+  private stepOfState(state: string): SagaStepDefinition<D> | undefined {
+    const name = this.states.get(state)?.step;
+    return name === undefined ? undefined : this.step(name);
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  get(id: string): Promise<SagaInstance<D> | undefined> {
+    return this.options.db.transaction((tx) => loadSaga<D>(tx, this.name, id));
+  }
+
+  history(id: string): Promise<SagaHistoryEntry[]> {
+    return this.options.db.transaction((tx) => sagaHistory(tx, this.name, id));
+  }
+
+  list(query: Omit<SagaQuery, 'sagaType'> = {}): Promise<SagaInstance<D>[]> {
+    return this.options.db.transaction((tx) => listSagas<D>(tx, { ...query, sagaType: this.name }));
+  }
+
+  /** Non-terminal sagas not updated for more than `olderThanMs`. */
+  stuck(olderThanMs: number, limit = 100): Promise<SagaInstance<D>[]> {
+    return this.list({ notUpdatedSince: this.clock.now() - olderThanMs, limit });
+  }
+
+  countByState(): Promise<Record<string, number>> {
+    return this.options.db.transaction((tx) => countSagasByState(tx, this.name));
+  }
+
+  nextDeadline(): Promise<number | undefined> {
+    return this.options.db.transaction((tx) => nextDeadline(tx, this.name));
+  }
+
+  // ---- timer -----------------------------------------------------------------------------------
+
+  startTimer(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => {
+      if (this.ticking !== undefined) return;
+      this.ticking = this.drainDue()
+        .catch((error: unknown) => this.options.logger.error({ err: error, saga: this.name }, 'saga timer failed'))
+        .finally(() => {
+          this.ticking = undefined;
+        });
+    }, this.options.timerIntervalMs ?? 100);
+    this.timer.unref();
+  }
+
+  private async drainDue(): Promise<void> {
+    const limit = this.options.timerBatchSize ?? 200;
+    while ((await this.fireDueTimeouts(limit)) === limit) {
+      /* more are due */
+    }
+  }
+
+  async stopTimer(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+}

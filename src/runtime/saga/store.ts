@@ -1,0 +1,182 @@
+// Saga instances and their history, persisted in the orchestrator service's database. Writes are
+// guarded by a version column (optimistic concurrency): a save with a stale version fails with
+// ConcurrencyConflict, and the consumer redelivers the message that caused it.
+import { ConcurrencyConflict, toNumber, toOptionalNumber, type SqlValue, type Tx } from '../db/port.js';
+
+export type DeadlineKind = 'timeout' | 'retry';
+
+export interface SagaInstance<D = unknown> {
+  readonly sagaType: string;
+  readonly id: string;
+  readonly state: string;
+  readonly terminal: boolean;
+  readonly version: number;
+  readonly data: D;
+  /** Index of the step the state concerns; -1 when none. */
+  readonly step: number;
+  /** Sends of the current command (or compensation) so far. */
+  readonly attempt: number;
+  readonly deadlineAt: number | undefined;
+  readonly deadlineKind: DeadlineKind | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface SagaHistoryEntry {
+  readonly seq: number;
+  readonly sagaType: string;
+  readonly sagaId: string;
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+  /** `start`, `reply`, `timeout`, `retry`, `ignored`, ... */
+  readonly event: string;
+  readonly messageType: string | undefined;
+  readonly messageId: string | undefined;
+  readonly note: string | undefined;
+}
+
+const COLUMNS = 'saga_type, id, state, terminal, version, data, step, attempt, deadline_at, deadline_kind, created_at, updated_at';
+
+function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
+  const kind = row['deadline_kind'];
+  return {
+    sagaType: String(row['saga_type']),
+    id: String(row['id']),
+    state: String(row['state']),
+    terminal: toNumber(row['terminal']) === 1,
+    version: toNumber(row['version']),
+    data: JSON.parse(String(row['data'])) as D,
+    step: toNumber(row['step']),
+    attempt: toNumber(row['attempt']),
+    deadlineAt: toOptionalNumber(row['deadline_at']),
+    deadlineKind: kind === 'timeout' || kind === 'retry' ? kind : undefined,
+    createdAt: toNumber(row['created_at']),
+    updatedAt: toNumber(row['updated_at']),
+  };
+}
+
+/** Inserts a new saga; false when one with the same type and id exists (a repeated start). */
+export async function insertSaga(tx: Tx, saga: SagaInstance): Promise<boolean> {
+  const changed = await tx.execute(
+    `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
+    [
+      saga.sagaType,
+      saga.id,
+      saga.state,
+      saga.terminal ? 1 : 0,
+      saga.version,
+      JSON.stringify(saga.data),
+      saga.step,
+      saga.attempt,
+      saga.deadlineAt ?? null,
+      saga.deadlineKind ?? null,
+      saga.createdAt,
+      saga.updatedAt,
+    ],
+  );
+  return changed > 0;
+}
+
+export async function loadSaga<D>(tx: Tx, sagaType: string, id: string): Promise<SagaInstance<D> | undefined> {
+  const [row] = await tx.query(`SELECT ${COLUMNS} FROM edasaga_sagas WHERE saga_type = ? AND id = ?`, [sagaType, id]);
+  return row === undefined ? undefined : toInstance<D>(row);
+}
+
+/** Writes `next` if the stored version is still `next.version - 1`; otherwise ConcurrencyConflict. */
+export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
+  const changed = await tx.execute(
+    `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, updated_at = ?
+     WHERE saga_type = ? AND id = ? AND version = ?`,
+    [
+      next.state,
+      next.terminal ? 1 : 0,
+      next.version,
+      JSON.stringify(next.data),
+      next.step,
+      next.attempt,
+      next.deadlineAt ?? null,
+      next.deadlineKind ?? null,
+      next.updatedAt,
+      next.sagaType,
+      next.id,
+      next.version - 1,
+    ],
+  );
+  if (changed === 0) throw new ConcurrencyConflict(`saga ${next.sagaType} ${next.id} was changed concurrently (expected version ${next.version - 1})`);
+}
+
+export async function appendHistory(tx: Tx, entry: Omit<SagaHistoryEntry, 'seq'>): Promise<void> {
+  await tx.execute(
+    'INSERT INTO edasaga_saga_history (saga_type, saga_id, at, from_state, to_state, event, message_type, message_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [entry.sagaType, entry.sagaId, entry.at, entry.from, entry.to, entry.event, entry.messageType ?? null, entry.messageId ?? null, entry.note ?? null],
+  );
+}
+
+export async function sagaHistory(tx: Tx, sagaType: string, id: string): Promise<SagaHistoryEntry[]> {
+  const rows = await tx.query('SELECT * FROM edasaga_saga_history WHERE saga_type = ? AND saga_id = ? ORDER BY seq', [sagaType, id]);
+  return rows.map((row) => ({
+    seq: toNumber(row['seq']),
+    sagaType: String(row['saga_type']),
+    sagaId: String(row['saga_id']),
+    at: toNumber(row['at']),
+    from: String(row['from_state']),
+    to: String(row['to_state']),
+    event: String(row['event']),
+    messageType: row['message_type'] === null ? undefined : String(row['message_type']),
+    messageId: row['message_id'] === null ? undefined : String(row['message_id']),
+    note: row['note'] === null ? undefined : String(row['note']),
+  }));
+}
+
+export interface SagaQuery {
+  readonly sagaType?: string;
+  readonly state?: string;
+  /** Only non-terminal sagas not updated since this time (epoch ms). */
+  readonly notUpdatedSince?: number;
+  readonly limit?: number;
+}
+
+export async function listSagas<D>(tx: Tx, query: SagaQuery = {}): Promise<SagaInstance<D>[]> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (query.sagaType !== undefined) {
+    where.push('saga_type = ?');
+    params.push(query.sagaType);
+  }
+  if (query.state !== undefined) {
+    where.push('state = ?');
+    params.push(query.state);
+  }
+  if (query.notUpdatedSince !== undefined) {
+    where.push('terminal = 0 AND updated_at < ?');
+    params.push(query.notUpdatedSince);
+  }
+  params.push(query.limit ?? 100);
+  const rows = await tx.query(
+    `SELECT ${COLUMNS} FROM edasaga_sagas${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY updated_at, id LIMIT ?`,
+    params,
+  );
+  return rows.map((row) => toInstance<D>(row));
+}
+
+/** Counts per state (dashboards, the demo). */
+export async function countSagasByState(tx: Tx, sagaType: string): Promise<Record<string, number>> {
+  const rows = await tx.query<{ state: string; n: unknown }>('SELECT state, COUNT(*) AS n FROM edasaga_sagas WHERE saga_type = ? GROUP BY state', [sagaType]);
+  return Object.fromEntries(rows.map((row) => [row.state, toNumber(row.n)]));
+}
+
+/** Sagas whose deadline has passed, oldest deadline first; claimed (locked, skipping locked ones) on PostgreSQL. */
+export async function dueSagas<D>(tx: Tx, sagaType: string, now: number, limit: number): Promise<SagaInstance<D>[]> {
+  const rows = await tx.query(
+    `SELECT ${COLUMNS} FROM edasaga_sagas WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND saga_type = ? ORDER BY deadline_at LIMIT ?${tx.dialect.claimSuffix}`,
+    [now, sagaType, limit],
+  );
+  return rows.map((row) => toInstance<D>(row));
+}
+
+/** The earliest pending deadline of a saga type, if any (lets the timer sleep exactly that long). */
+export async function nextDeadline(tx: Tx, sagaType: string): Promise<number | undefined> {
+  const [row] = await tx.query<{ d: unknown }>('SELECT MIN(deadline_at) AS d FROM edasaga_sagas WHERE deadline_at IS NOT NULL AND saga_type = ?', [sagaType]);
+  return toOptionalNumber(row?.d);
+}

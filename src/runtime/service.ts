@@ -1,0 +1,143 @@
+// Wiring of one service: migrations, the outbox relay, the consumer (user handlers and saga
+// handlers in one consumer group), and the saga timers. Generated per-service mains and the
+// all-in-one main call createServiceRuntime(...).start().
+import type { Db } from './db/port.js';
+import { migrate, type Migration } from './db/migrate.js';
+import type { Transport } from './transport.js';
+import type { MessageHandler, UnitOfWork } from './context.js';
+import { Consumer, createUnitOfWork } from './consumer.js';
+import { Outbox } from './store/outbox.js';
+import { OutboxRelay, type RelayOptions } from './relay.js';
+import { SagaEngine } from './saga/engine.js';
+import type { SagaDefinition } from './saga/definition.js';
+import { createLogger, type Logger } from './logger.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Backoff } from './backoff.js';
+
+export interface ServiceRuntimeOptions {
+  /** Service name: consumer group, inbox consumer id, log `service`. */
+  readonly name: string;
+  readonly db: Db;
+  readonly transport: Transport;
+  readonly handlers?: readonly MessageHandler<unknown>[];
+  // `any`: a runtime hosts sagas with different data types side by side.
+  readonly sagas?: readonly SagaDefinition<any>[];
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** CloudEvents source of what the service publishes. Default `/<name>`. */
+  readonly source?: string;
+  /** Extra migrations for the service's own tables (run after the runtime's). */
+  readonly migrations?: readonly Migration[];
+  readonly consumer?: { readonly maxAttempts?: number; readonly backoff?: Backoff };
+  readonly relay?: Partial<Omit<RelayOptions, 'db' | 'outbox' | 'transport' | 'logger' | 'clock'>>;
+  readonly sagaTimer?: { readonly intervalMs?: number; readonly batchSize?: number; readonly enabled?: boolean };
+}
+
+export interface ServiceRuntime {
+  readonly name: string;
+  readonly db: Db;
+  readonly outbox: Outbox;
+  readonly relay: OutboxRelay;
+  readonly consumer: Consumer;
+  readonly logger: Logger;
+  /** Saga engines by saga name. */
+  readonly sagas: ReadonlyMap<string, SagaEngine<unknown>>;
+  /** Migrates, then starts the relay, the consumer and the saga timers. */
+  start(): Promise<void>;
+  /** Stops taking messages, waits for those in flight, stops relay and timers. Does not close the db. */
+  stop(): Promise<void>;
+  /**
+   * Runs `fn` in a transaction with state and an outbox-backed publish: for work that does not
+   * start from a message (an HTTP request placing an order). `correlationid` defaults to each
+   * published message's own id.
+   */
+  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>, options?: { readonly correlationid?: string }): Promise<T>;
+  saga<D>(name: string): SagaEngine<D>;
+}
+
+export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRuntime {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ name: options.name });
+  const source = options.source ?? `/${options.name}`;
+  const outbox = new Outbox(options.db, () => clock.now());
+  const relay = new OutboxRelay({ ...options.relay, db: options.db, outbox, transport: options.transport, logger, clock });
+  const sagas = new Map<string, SagaEngine<unknown>>();
+  for (const definition of options.sagas ?? []) {
+    sagas.set(
+      definition.name,
+      new SagaEngine<unknown>({
+        definition,
+        db: options.db,
+        outbox,
+        service: options.name,
+        source,
+        logger: logger.child({ saga: definition.name }),
+        clock,
+        ...(options.sagaTimer?.intervalMs === undefined ? {} : { timerIntervalMs: options.sagaTimer.intervalMs }),
+        ...(options.sagaTimer?.batchSize === undefined ? {} : { timerBatchSize: options.sagaTimer.batchSize }),
+      }),
+    );
+  }
+  const handlers = [...(options.handlers ?? []), ...[...sagas.values()].flatMap((engine) => engine.handlers())];
+  const consumer = new Consumer({
+    service: options.name,
+    source,
+    db: options.db,
+    transport: options.transport,
+    outbox,
+    handlers,
+    logger,
+    clock,
+    ...(options.consumer?.maxAttempts === undefined ? {} : { maxAttempts: options.consumer.maxAttempts }),
+    ...(options.consumer?.backoff === undefined ? {} : { backoff: options.consumer.backoff }),
+  });
+  let started = false;
+
+  return {
+    name: options.name,
+    db: options.db,
+    outbox,
+    relay,
+    consumer,
+    logger,
+    sagas,
+    async start() {
+      if (started) return;
+      started = true;
+      await migrate(options.db, options.migrations ?? []);
+      await relay.start();
+      await consumer.start();
+      if (options.sagaTimer?.enabled !== false) for (const engine of sagas.values()) engine.startTimer();
+      logger.info({ topics: consumer.topics, sagas: [...sagas.keys()], db: options.db.location, transport: options.transport.name }, 'service started');
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await consumer.stop();
+      for (const engine of sagas.values()) await engine.stopTimer();
+      await relay.stop();
+      logger.info('service stopped');
+    },
+    transaction(fn, txOptions = {}) {
+      return options.db.transaction((tx) =>
+        fn(
+          createUnitOfWork({
+            tx,
+            service: options.name,
+            source,
+            outbox,
+            logger,
+            now: clock.now(),
+            clock,
+            ...(txOptions.correlationid === undefined ? {} : { correlationid: txOptions.correlationid }),
+          }),
+        ),
+      );
+    },
+    saga<D>(name: string): SagaEngine<D> {
+      const engine = sagas.get(name);
+      if (engine === undefined) throw new Error(`service ${options.name} runs no saga named ${name}`);
+      return engine as unknown as SagaEngine<D>;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// The transactional outbox: messages are written in the same transaction as the state change that
+// caused them, and a relay (relay.ts) later publishes them. Nothing reaches the broker unless the
+// transaction committed; everything committed reaches it at least once.
+import { createEnvelope, toBinary } from '../envelope.js';
+import type { OutgoingMessage } from '../message.js';
+import { toNumber, toOptionalNumber, type Db, type Tx } from '../db/port.js';
+import type { TransportMessage } from '../transport.js';
+
+export interface OutboxRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly message: TransportMessage;
+  readonly createdAt: number;
+  readonly dispatchedAt: number | undefined;
+}
+
+export interface EnvelopeContext {
+  readonly source: string;
+  readonly correlationid?: string;
+  readonly causationid?: string;
+}
+
+/** Channel the relay LISTENs on (PostgreSQL); one per service schema. */
+export function outboxChannel(location: string): string {
+  return `edasaga_outbox_${location}`.slice(0, 63);
+}
+
+export class Outbox {
+  private readonly signals = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Registers a callback run after every commit that wrote outbox rows (the relay's wake-up). */
+  onCommit(signal: () => void): () => void {
+    this.signals.add(signal);
+    return () => this.signals.delete(signal);
+  }
+
+  /** Writes a message in `tx`; returns its id. */
+  async append(tx: Tx, message: OutgoingMessage, context: EnvelopeContext): Promise<string> {
+    const correlationid = message.correlationid ?? context.correlationid;
+    const envelope = createEnvelope({
+      source: context.source,
+      type: message.type,
+      dataversion: message.dataversion,
+      subject: message.key,
+      data: message.data,
+      time: new Date(this.now()).toISOString(),
+      ...(message.id === undefined ? {} : { id: message.id }),
+      ...(message.dataschema === undefined ? {} : { dataschema: message.dataschema }),
+      ...(correlationid === undefined ? {} : { correlationid }),
+      ...(context.causationid === undefined ? {} : { causationid: context.causationid }),
+    });
+    const binary = toBinary(envelope);
+    await tx.execute(
+      `INSERT INTO edasaga_outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, msg_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        envelope.id,
+        message.aggregatetype ?? message.topic,
+        message.key,
+        message.type,
+        binary.body,
+        JSON.stringify(binary.headers),
+        message.topic,
+        message.key,
+        this.now(),
+      ],
+    );
+    if (!tx.locals.has('outbox:signalled')) {
+      tx.locals.set('outbox:signalled', true);
+      tx.afterCommit(() => {
+        for (const signal of this.signals) signal();
+      });
+      if (this.db.notify !== undefined) await this.db.notify(tx, outboxChannel(this.db.location));
+    }
+    return envelope.id;
+  }
+
+  /** Oldest undispatched rows, in seq order; with `claim`, locked for this transaction (PostgreSQL). */
+  async pending(tx: Tx, limit: number, claim = false): Promise<OutboxRow[]> {
+    const rows = await tx.query(
+      `SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox
+       WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?${claim ? tx.dialect.claimSuffix : ''}`,
+      [limit],
+    );
+    return rows.map(toOutboxRow);
+  }
+
+  /** Every row, oldest first (tests, admin views). */
+  async all(tx: Tx): Promise<OutboxRow[]> {
+    return (await tx.query('SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox ORDER BY seq')).map(
+      toOutboxRow,
+    );
+  }
+
+  /**
+   * For each key, the undispatched seqs up to `maxSeq`: lets a relay that claimed rows see whether
+   * another relay holds an earlier row of the same key (then publishing ours would break key order).
+   */
+  async pendingSeqsForKeys(tx: Tx, keys: readonly string[], maxSeq: number): Promise<Map<string, number[]>> {
+    const result = new Map<string, number[]>();
+    if (keys.length === 0) return result;
+    const rows = await tx.query<{ msg_key: string; seq: unknown }>(
+      `SELECT msg_key, seq FROM edasaga_outbox WHERE dispatched_at IS NULL AND seq <= ? AND msg_key IN (${keys.map(() => '?').join(', ')})`,
+      [maxSeq, ...keys],
+    );
+    for (const row of rows) {
+      const list = result.get(row.msg_key) ?? [];
+      list.push(toNumber(row.seq));
+      result.set(row.msg_key, list);
+    }
+    return result;
+  }
+
+  /** Marks rows dispatched (or deletes them when nothing is retained). */
+  async markDispatched(tx: Tx, seqs: readonly number[], keepRows: boolean): Promise<void> {
+    const chunk = 500;
+    for (let start = 0; start < seqs.length; start += chunk) {
+      const part = seqs.slice(start, start + chunk);
+      const list = part.map(() => '?').join(', ');
+      if (keepRows) {
+        await tx.execute(`UPDATE edasaga_outbox SET dispatched_at = ? WHERE seq IN (${list})`, [this.now(), ...part]);
+      } else {
+        await tx.execute(`DELETE FROM edasaga_outbox WHERE seq IN (${list})`, part);
+      }
+    }
+  }
+
+  /** Deletes rows dispatched before `before` (epoch ms); returns how many. */
+  async purge(tx: Tx, before: number): Promise<number> {
+    return tx.execute('DELETE FROM edasaga_outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?', [before]);
+  }
+
+  async countPending(tx: Tx): Promise<number> {
+    const [row] = await tx.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
+    return toNumber(row?.n ?? 0);
+  }
+}
+
+function toOutboxRow(row: Record<string, unknown>): OutboxRow {
+  const topic = String(row['topic']);
+  const key = String(row['msg_key']);
+  return {
+    seq: toNumber(row['seq']),
+    id: String(row['id']),
+    type: String(row['type']),
+    topic,
+    key,
+    message: { topic, key, headers: JSON.parse(String(row['headers'])) as Record<string, string>, body: String(row['payload']) },
+    createdAt: toNumber(row['created_at']),
+    dispatchedAt: toOptionalNumber(row['dispatched_at']),
+  };
+}
