@@ -13,6 +13,8 @@ export interface BrokerDeliveryOptions {
   readonly errorRetryDelayMs?: number;
   /** Called when a handler throws (the transport then retries); defaults to ignoring it. */
   readonly onHandlerError?: (error: unknown, delivery: Delivery, group: string) => void;
+  /** Called when copying a message to its dead-letter topic fails (the transport tries again). */
+  readonly onDeadLetterError?: (error: unknown, message: TransportMessage, group: string) => void;
 }
 
 export const DEFAULT_MAX_DELIVERIES = 25;

@@ -17,7 +17,13 @@ import {
   type Transport,
   type TransportMessage,
 } from '../transport.js';
-import { type BrokerDeliveryOptions, deadLetterHeaders, decide, waitWithKeepAlive } from './broker-delivery.js';
+import {
+  type BrokerDeliveryOptions,
+  DEFAULT_ERROR_RETRY_DELAY_MS,
+  deadLetterHeaders,
+  decide,
+  waitWithKeepAlive,
+} from './broker-delivery.js';
 
 export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   /** `host:port` of the bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
@@ -267,15 +273,28 @@ class KafkaSubscription implements Subscription {
           if (!waited || !payload.isRunning() || payload.isStale()) return;
           continue;
         }
-        if (outcome.kind === 'dead-letter') {
-          await this.transport.publishDeadLetter(message, this.options.group, attempt, outcome.reason);
-        }
+        if (outcome.kind === 'dead-letter' && !(await this.moveToDeadLetter(message, attempt, outcome.reason, payload))) return;
         break;
       }
       this.attempts.delete(attemptKey);
       payload.resolveOffset(record.offset);
       await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();
+    }
+  }
+
+  /** Copies the message to its dead-letter topic, trying again until that works; false if closing first. */
+  private async moveToDeadLetter(message: TransportMessage, attempt: number, reason: string, payload: EachBatchPayload): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.transport.publishDeadLetter(message, this.options.group, attempt, reason);
+        return true;
+      } catch (error) {
+        this.config.onDeadLetterError?.(error, message, this.options.group);
+        const delay = this.config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS;
+        const waited = await waitWithKeepAlive(delay, this.abort.signal, payload.heartbeat, this.config.heartbeatIntervalMs ?? 1000);
+        if (!waited || !payload.isRunning() || payload.isStale()) return false;
+      }
     }
   }
 }

@@ -339,8 +339,9 @@ class NatsSubscription implements Subscription {
       if (outcome.kind === 'dead-letter') {
         try {
           await this.transport.publishDeadLetter(head.message, this.options.group, head.attempt, outcome.reason);
-        } catch {
+        } catch (error) {
           // Not moved yet: keep the message and try again shortly.
+          config.onDeadLetterError?.(error, head.message, this.options.group);
           await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
           continue;
         }
