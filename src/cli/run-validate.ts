@@ -1,0 +1,65 @@
+// What `edasaga validate` does, as a function of its options: load, report, exit code. Called by
+// the oclif command and by the lean path in bin/run.js, so both behave identically.
+
+import type { Diagnostic } from '../core/diagnostics.js';
+import { loadProject } from '../project/load.js';
+import { exitCodeFor } from './exit-codes.js';
+import { diagnosticsToJson, displayPath, renderDiagnostics, summaryCounts, summaryLine } from './render.js';
+
+export interface ValidateOptions {
+  readonly catalog: string;
+  readonly sagas?: readonly string[] | undefined;
+  readonly format: 'text' | 'json';
+  readonly color: boolean;
+}
+
+export interface Output {
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
+}
+
+export async function runValidate(options: ValidateOptions, out: Output): Promise<number> {
+  const result = await loadProject(
+    options.sagas && options.sagas.length > 0 ? { catalogPath: options.catalog, sagaPaths: options.sagas } : { catalogPath: options.catalog },
+  );
+  const { project, diagnostics } = result;
+  const code = exitCodeFor(diagnostics);
+  if (options.format === 'json') {
+    out.stdout.write(
+      JSON.stringify(
+        {
+          ok: project !== undefined,
+          catalog: displayPath(project?.catalog.file ?? options.catalog),
+          sagas: project?.sagas.map((s) => ({ name: s.name, file: displayPath(s.file) })) ?? [],
+          ...(project
+            ? { counts: { services: project.catalog.services.length, messages: project.catalog.messages.length, sagas: project.sagas.length } }
+            : {}),
+          diagnostics: diagnosticsToJson(diagnostics),
+          ...summaryCounts(diagnostics),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return code;
+  }
+  printText(diagnostics, options.color, result.sources, out);
+  if (project) {
+    const c = project.catalog;
+    const sagas = project.sagas.length === 0 ? 'no sagas' : `${plural(project.sagas.length, 'saga')} (${project.sagas.map((s) => s.name).join(', ')})`;
+    out.stdout.write(
+      `ok: ${displayPath(c.file)} is valid: ${plural(c.services.length, 'service')}, ${plural(c.messages.length, 'message')}, ${sagas}\n`,
+    );
+  }
+  return code;
+}
+
+function printText(diagnostics: readonly Diagnostic[], color: boolean, sources: { text(file: string): string | undefined }, out: Output): void {
+  if (diagnostics.length === 0) return;
+  out.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color, sources }));
+  out.stderr.write(`\n${summaryLine(diagnostics)}\n`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

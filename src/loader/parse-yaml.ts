@@ -1,0 +1,167 @@
+// Parses YAML (and JSON, which is YAML) text into plain data while keeping the syntax tree, so
+// every later finding can point at a line and column. Hostile input becomes Diagnostics:
+// syntax errors, duplicate keys, alias bombs, prototype-polluting keys, empty or binary text.
+
+import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { checkText } from './decode-text.js';
+import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
+import { formatBytes } from './read-source.js';
+
+export interface ParsedSource {
+  readonly file: string;
+  readonly text: string;
+  /** Plain data: objects, arrays, strings, numbers, booleans, null. Map keys are strings. */
+  readonly value: unknown;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+}
+
+export interface ParseOutcome {
+  /** Undefined when the text could not be turned into data (see diagnostics). */
+  readonly parsed: ParsedSource | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function parseYamlSource(file: string, rawText: string, what = 'file'): ParseOutcome {
+  const diagnostics: Diagnostic[] = [];
+  const checked = checkText(rawText);
+  if (!checked.ok) {
+    return { parsed: undefined, diagnostics: [err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`)] };
+  }
+  const text = checked.text;
+  if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    return {
+      parsed: undefined,
+      diagnostics: [err(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`)],
+    };
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
+
+  for (const e of doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') {
+      const keyText = text.slice(e.pos[0], e.pos[1]).trim() || keyAt(text, e.pos[0]);
+      diagnostics.push({
+        ...err(file, 'E_YAML_DUPLICATE_KEY', `duplicate key "${keyText}": each key may appear only once in a mapping`),
+        ...at(e.pos[0], Math.max(e.pos[1], e.pos[0] + keyText.length)),
+      });
+    } else {
+      diagnostics.push({
+        ...err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(e.message)}`),
+        ...at(e.pos[0], e.pos[1]),
+      });
+    }
+  }
+  if (diagnostics.length > 0) return { parsed: undefined, diagnostics };
+
+  for (const w of doc.warnings) {
+    const isTag = w.code === 'TAG_RESOLVE_FAILED';
+    diagnostics.push({
+      code: isTag ? 'E_YAML_TAG' : 'W_YAML',
+      severity: isTag ? 'error' : 'warning',
+      message: isTag ? `unsupported YAML tag ${text.slice(w.pos[0], w.pos[1])}: edasaga files use plain YAML data` : lowerFirst(w.message),
+      file,
+      ...at(w.pos[0], w.pos[1]),
+    });
+  }
+
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return {
+      parsed: undefined,
+      diagnostics: [...diagnostics, err(file, 'E_EMPTY_FILE', `${what} is empty: expected a YAML mapping`)],
+    };
+  }
+
+  // Keys are checked on the tree, before any conversion, so a hostile key never reaches an object.
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (key === null || key === undefined) return;
+      if (!isScalar(key)) {
+        const node = key as YamlNode;
+        diagnostics.push({
+          ...err(file, 'E_YAML_COMPLEX_KEY', 'mapping keys must be plain scalars (strings or numbers)'),
+          ...(node.range ? at(node.range[0], node.range[1]) : {}),
+        });
+        return;
+      }
+      const name = String(key.value);
+      if (FORBIDDEN_KEYS.has(name)) {
+        diagnostics.push({
+          ...err(file, 'E_FORBIDDEN_KEY', `key "${name}" is not allowed: it could alter object prototypes`),
+          ...(key.range ? at(key.range[0], key.range[1]) : {}),
+          hint: 'rename the key',
+        });
+      }
+    },
+  });
+  if (diagnostics.some((d) => d.severity === 'error')) return { parsed: undefined, diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError) {
+      const alias = firstAlias(doc);
+      return {
+        parsed: undefined,
+        diagnostics: [
+          ...diagnostics,
+          {
+            ...err(
+              file,
+              'E_YAML_ALIAS_LIMIT',
+              `too many YAML alias expansions (limit ${MAX_ALIAS_COUNT}): the document expands like an alias bomb`,
+            ),
+            ...(alias?.range ? at(alias.range[0], alias.range[1]) : {}),
+          },
+        ],
+      };
+    }
+    return {
+      parsed: undefined,
+      diagnostics: [...diagnostics, err(file, 'E_YAML_SYNTAX', `invalid YAML: ${e instanceof Error ? e.message : String(e)}`)],
+    };
+  }
+  return { parsed: { file, text, value, doc, lineCounter }, diagnostics };
+}
+
+function firstAlias(doc: Document.Parsed): YamlNode | undefined {
+  let found: YamlNode | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+export function position(
+  lc: LineCounter,
+  offset: number,
+  endOffset?: number,
+): { line: number; col: number; endLine?: number; endCol?: number } {
+  const start = lc.linePos(offset);
+  if (endOffset === undefined || endOffset <= offset) return { line: start.line, col: start.col };
+  const end = lc.linePos(endOffset);
+  return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+}
+
+function keyAt(text: string, offset: number): string {
+  const m = /^[^:\n]*/.exec(text.slice(offset));
+  return (m?.[0] ?? '').trim();
+}
+
+function err(file: string, code: string, message: string): Diagnostic {
+  return { code, severity: 'error', message, file };
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+

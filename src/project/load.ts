@@ -1,0 +1,182 @@
+// The load pipeline every command starts with: read -> parse (positions kept) -> check structure
+// against schemas/ -> check semantic rules -> build the model. Reports every problem it finds;
+// `project` is present only when nothing is wrong.
+
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { hasErrors } from '../core/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Project, Saga } from '../model/types.js';
+import { parseYamlSource } from '../loader/parse-yaml.js';
+import type { ParsedSource } from '../loader/parse-yaml.js';
+import { readSourceFile } from '../loader/read-source.js';
+import type { ReadResult } from '../loader/read-source.js';
+import { SourceIndex } from '../loader/source-index.js';
+import { RefResolver } from '../schema/refs.js';
+import type { LoadedFile } from '../schema/refs.js';
+import { catalogFacts, checkCatalog } from '../validate/catalog-rules.js';
+import type { CatalogFacts } from '../validate/catalog-rules.js';
+import { asRecord, str } from '../validate/data.js';
+import { normalizeCatalog, normalizeSaga } from '../validate/normalize.js';
+import { PayloadChecker } from '../validate/payload-rules.js';
+import { checkSaga } from '../validate/saga-rules.js';
+import { structuralDiagnostics } from '../validate/structural.js';
+
+export interface LoadResult {
+  /** The validated model; undefined iff `diagnostics` holds an error. */
+  readonly project: Project | undefined;
+  readonly diagnostics: Diagnostic[];
+  /** Every file read (catalog, sagas, referenced schema files), for locations and code frames. */
+  readonly sources: SourceIndex;
+  /**
+   * Resolves payload `$ref`s of this project (see src/schema/refs.ts); undefined only when the
+   * catalog could not be parsed.
+   */
+  readonly refs: RefResolver | undefined;
+}
+
+export interface LoadProjectOptions {
+  readonly catalogPath: string;
+  /** Saga files; default: every `sagas/*.yaml` (and `*.yml`) beside the catalog. */
+  readonly sagaPaths?: readonly string[];
+}
+
+export interface SourceText {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface LoadFromSourcesInput {
+  readonly catalog: SourceText;
+  readonly sagas: readonly SourceText[];
+  /** Reads a file a payload `$ref` names (absolute path); undefined when it does not exist. Default: the disk. */
+  readonly readFile?: (absPath: string) => string | undefined;
+}
+
+type Input = { path: string; read: ReadResult };
+
+export async function loadProject(options: LoadProjectOptions): Promise<LoadResult> {
+  const catalogPath = resolve(options.catalogPath);
+  const sagaPaths = options.sagaPaths ? options.sagaPaths.map((p) => resolve(p)) : defaultSagaPaths(catalogPath);
+  return run(
+    { path: catalogPath, read: readSourceFile(catalogPath, 'catalog') },
+    sagaPaths.map((p) => ({ path: p, read: readSourceFile(p, 'saga') })),
+    (abs) => readSourceFile(abs, 'schema file'),
+  );
+}
+
+export function loadProjectFromSources(input: LoadFromSourcesInput): LoadResult {
+  const asInput = (s: SourceText): Input => ({ path: resolve(s.path), read: { ok: true, text: s.text } });
+  const readFile = input.readFile;
+  const reader = readFile
+    ? (abs: string): ReadResult => {
+        const text = readFile(abs);
+        return text === undefined
+          ? { ok: false, diagnostic: { code: 'E_FILE_NOT_FOUND', severity: 'error', message: `schema file ${abs} does not exist`, file: abs } }
+          : { ok: true, text };
+      }
+    : (abs: string) => readSourceFile(abs, 'schema file');
+  return run(asInput(input.catalog), input.sagas.map(asInput), reader);
+}
+
+/** `sagas/*.yaml` and `sagas/*.yml` beside the catalog, sorted; none when the folder is absent. */
+export function defaultSagaPaths(catalogPath: string): string[] {
+  const dir = join(dirname(resolve(catalogPath)), 'sagas');
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+      .map((e) => join(dir, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: string) => ReadResult): LoadResult {
+  const sources = new SourceIndex();
+  const diagnostics: Diagnostic[] = [];
+  const fileOrder: string[] = [catalogInput.path, ...sagaInputs.map((s) => s.path)];
+
+  const parse = (input: Input, what: string): ParsedSource | undefined => {
+    if (!input.read.ok) {
+      diagnostics.push(input.read.diagnostic);
+      return undefined;
+    }
+    sources.addText(input.path, input.read.text);
+    const outcome = parseYamlSource(input.path, input.read.text, what);
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.parsed) sources.add(outcome.parsed);
+    return outcome.parsed;
+  };
+
+  // Catalog.
+  const catalog = parse(catalogInput, 'catalog');
+  let facts: CatalogFacts | undefined;
+  let refs: RefResolver | undefined;
+  if (catalog) {
+    refs = new RefResolver({
+      catalogFile: catalog.file,
+      catalogDocument: catalog.value,
+      loadFile: (abs): LoadedFile => {
+        fileOrder.push(abs);
+        const read = readRef(abs);
+        if (!read.ok) return { ok: false, reason: read.diagnostic.message.replace(/^schema file \S+ /, 'the file ') };
+        sources.addText(abs, read.text);
+        const outcome = parseYamlSource(abs, read.text, 'schema file');
+        diagnostics.push(...outcome.diagnostics);
+        if (!outcome.parsed) return { ok: false, reason: `${abs} could not be parsed` };
+        sources.add(outcome.parsed);
+        return { ok: true, value: outcome.parsed.value };
+      },
+    });
+    diagnostics.push(...structuralDiagnostics('catalog', catalog.value, catalog.file, sources));
+    facts = catalogFacts(catalog.file, catalog.value);
+    const payloads = new PayloadChecker(refs, sources);
+    diagnostics.push(...checkCatalog(catalog.value, facts, { file: catalog.file, index: sources, resolver: refs, payloads }));
+  }
+
+  // Sagas.
+  const parsedSagas: ParsedSource[] = [];
+  for (const input of sagaInputs) {
+    const saga = parse(input, 'saga');
+    if (!saga) continue;
+    parsedSagas.push(saga);
+    diagnostics.push(...structuralDiagnostics('saga', saga.value, saga.file, sources));
+    if (facts && refs) diagnostics.push(...checkSaga(saga.value, { file: saga.file, index: sources, catalog: facts, resolver: refs }));
+  }
+  diagnostics.push(...crossSagaRules(parsedSagas, facts, sources));
+
+  sortDiagnostics(diagnostics, fileOrder);
+  if (hasErrors(diagnostics) || !catalog) return { project: undefined, diagnostics, sources, refs };
+
+  const sagas: Saga[] = parsedSagas.map((s) => normalizeSaga(s.file, s.value, sources));
+  return { project: { catalog: normalizeCatalog(catalog.file, catalog.value, sources), sagas }, diagnostics, sources, refs };
+}
+
+/** Saga names become class and file names: unique among sagas, distinct from message names. */
+function crossSagaRules(sagas: readonly ParsedSource[], facts: CatalogFacts | undefined, sources: SourceIndex): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, string>();
+  for (const s of sagas) {
+    const name = str(asRecord(asRecord(s.value)?.['saga'])?.['name']);
+    if (name === undefined) continue;
+    const span = sources.span(s.file, '/saga/name', 'value') ?? {};
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) {
+      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" is also defined in ${other}`, file: s.file, ...span });
+    } else seen.set(name.toLowerCase(), s.file);
+    const clash = facts && [...facts.messages.keys()].find((m) => m.toLowerCase() === name.toLowerCase());
+    if (clash) {
+      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" has the same name as message "${clash}": they would generate the same class`, file: s.file, ...span });
+    }
+  }
+  return out;
+}
+
+function sortDiagnostics(diags: Diagnostic[], fileOrder: readonly string[]): void {
+  const rank = (f: string | undefined) => {
+    const i = f === undefined ? -1 : fileOrder.indexOf(f);
+    return i === -1 ? fileOrder.length : i;
+  };
+  diags.sort((a, b) => rank(a.file) - rank(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}

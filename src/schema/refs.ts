@@ -1,0 +1,293 @@
+// Local `$ref` resolution for payload schemas, shared by validate, generate and check-compat.
+//
+//   #/definitions/Money          -> the catalog document (a payload written inside the catalog)
+//   #/$defs/X, #/definitions/X   -> inside a schema file, that same file
+//   ./schemas/x.json             -> a file relative to the referring file (JSON or YAML)
+//   ./common.yaml#/Money         -> a place inside such a file
+//
+// Nothing is ever fetched over the network; absolute paths and URLs are refused. Resolution is
+// recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
+
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { JsonSchema } from '../model/types.js';
+import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
+import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema } from './walk.js';
+import { closest } from './suggest.js';
+
+/** A place in a parsed document: absolute file and JSON pointer. */
+export interface SchemaLocation {
+  readonly file: string;
+  readonly pointer: string;
+}
+
+export interface RefTarget extends SchemaLocation {
+  readonly schema: unknown;
+}
+
+export type RefResolution =
+  | { readonly ok: true; readonly target: RefTarget }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly hint?: string };
+
+/** A `$ref` that could not be resolved, located at the `$ref` keyword that names it. */
+export interface RefProblem extends SchemaLocation {
+  readonly ref: string;
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type LoadedFile = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+export interface RefResolverOptions {
+  /** Absolute path of the catalog file. */
+  readonly catalogFile: string;
+  /** The catalog's parsed document (what `#/...` in a catalog payload resolves against). */
+  readonly catalogDocument: unknown;
+  /** Reads and parses a referenced file (absolute path). Called at most once per file. */
+  readonly loadFile: (absPath: string) => LoadedFile;
+}
+
+const MAX_CHAIN = 64;
+
+export class RefResolver {
+  private readonly files = new Map<string, LoadedFile>();
+
+  constructor(private readonly options: RefResolverOptions) {
+    this.files.set(resolve(options.catalogFile), { ok: true, value: options.catalogDocument });
+  }
+
+  get catalogFile(): string {
+    return resolve(this.options.catalogFile);
+  }
+
+  /** Resolves one `$ref` written in `fromFile`. Does not follow the target's own `$ref`. */
+  resolveRef(ref: string, fromFile: string): RefResolution {
+    const hashAt = ref.indexOf('#');
+    const filePart = hashAt === -1 ? ref : ref.slice(0, hashAt);
+    const fragment = hashAt === -1 ? '' : ref.slice(hashAt);
+
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(filePart)) {
+      return {
+        ok: false,
+        code: 'E_REMOTE_REF',
+        message: `$ref "${ref}" points outside the project: edasaga resolves references locally and never fetches them`,
+        hint: 'copy the schema into a file beside the catalog and reference it as ./name.json',
+      };
+    }
+    if (filePart !== '' && (isAbsolute(filePart) || filePart.startsWith('\\'))) {
+      return {
+        ok: false,
+        code: 'E_UNRESOLVED_REF',
+        message: `$ref "${ref}" uses an absolute path; references to files must be relative to the file that contains them`,
+      };
+    }
+    if (fragment !== '' && fragment !== '#' && !fragment.startsWith('#/')) {
+      return {
+        ok: false,
+        code: 'E_UNRESOLVED_REF',
+        message: `$ref "${ref}" uses an anchor; edasaga resolves only JSON pointers`,
+        hint: 'write it as a pointer, e.g. "#/definitions/Name"',
+      };
+    }
+
+    let targetFile = resolve(fromFile);
+    if (filePart !== '') {
+      let decoded: string;
+      try {
+        decoded = decodeURI(filePart);
+      } catch {
+        return { ok: false, code: 'E_UNRESOLVED_REF', message: `$ref "${ref}" is not a valid URI reference` };
+      }
+      targetFile = resolve(dirname(resolve(fromFile)), decoded);
+    }
+    const loaded = this.load(targetFile);
+    if (!loaded.ok) {
+      return { ok: false, code: 'E_UNRESOLVED_REF', message: `cannot resolve $ref "${ref}": ${loaded.reason}` };
+    }
+    const segments = parsePointer(fragment);
+    if (!segments) return { ok: false, code: 'E_UNRESOLVED_REF', message: `$ref "${ref}" has an invalid JSON pointer` };
+    const found = getAtPointer(loaded.value, segments);
+    if (!found.found) {
+      return {
+        ok: false,
+        code: 'E_UNRESOLVED_REF',
+        message: `cannot resolve $ref "${ref}": ${filePart === '' ? 'this document' : filePart} has nothing at "${fragment.slice(1) || '/'}"`,
+        ...suggestFor(loaded.value, segments, ref),
+      };
+    }
+    if (!isSchemaObject(found.value) && typeof found.value !== 'boolean') {
+      return { ok: false, code: 'E_UNRESOLVED_REF', message: `$ref "${ref}" points at something that is not a schema` };
+    }
+    return { ok: true, target: { file: targetFile, pointer: toPointer(segments), schema: found.value } };
+  }
+
+  /**
+   * Resolves a `$ref` and then any `$ref` the target consists of (`{ $ref: ... }` alone), so the
+   * caller gets a real schema. Reports a cycle when the chain comes back to itself.
+   */
+  resolveChain(ref: string, fromFile: string): RefResolution {
+    const seen = new Set<string>();
+    let res = this.resolveRef(ref, fromFile);
+    for (let i = 0; res.ok && i < MAX_CHAIN; i++) {
+      const key = `${res.target.file}#${res.target.pointer}`;
+      if (seen.has(key)) {
+        return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema` };
+      }
+      seen.add(key);
+      const s = res.target.schema;
+      if (!isSchemaObject(s) || typeof s['$ref'] !== 'string' || !isRefOnly(s)) return res;
+      res = this.resolveRef(s['$ref'], res.target.file);
+    }
+    return res;
+  }
+
+  /**
+   * Finds every `$ref` in a schema and in everything it references (each target once), and
+   * returns those that do not resolve. `visitTarget` sees each referenced schema once.
+   */
+  checkRefs(schema: unknown, at: SchemaLocation, visitTarget?: (target: RefTarget) => void): RefProblem[] {
+    const problems: RefProblem[] = [];
+    const visited = new Set<string>([`${resolve(at.file)}#${at.pointer}`]);
+    const walk = (node: unknown, file: string, pointer: string): void => {
+      if (!isSchemaObject(node)) return;
+      const ref = node['$ref'];
+      if (ref !== undefined) {
+        const refPointer = pointer + '/$ref';
+        if (typeof ref !== 'string') {
+          problems.push({ file, pointer: refPointer, ref: String(ref), code: 'E_UNRESOLVED_REF', message: '$ref must be a string' });
+        } else {
+          const res = this.resolveChain(ref, file);
+          if (!res.ok) {
+            problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}) });
+          } else {
+            // Walk the first hop too: intermediate `{ $ref }` nodes are part of the chain just checked.
+            const first = this.resolveRef(ref, file);
+            const target = first.ok ? first.target : res.target;
+            const key = `${target.file}#${target.pointer}`;
+            if (!visited.has(key)) {
+              visited.add(key);
+              visitTarget?.(target);
+              walk(target.schema, target.file, target.pointer);
+            }
+          }
+        }
+      }
+      forEachSubschema(node, (sub, path) => walk(sub, file, pointer + toPointer(path)));
+    };
+    walk(schema, resolve(at.file), at.pointer);
+    return problems;
+  }
+
+  /**
+   * A self-contained copy of a payload schema: every referenced schema copied under `$defs`
+   * (`definitions` for draft-07) with its `$ref`s rewritten to point there. For ajv standalone
+   * compilation and for comparing schemas without caring where definitions live.
+   */
+  bundle(schema: JsonSchema, at: SchemaLocation): { schema: JsonSchema; problems: RefProblem[] } {
+    const problems = this.checkRefs(schema, at);
+    if (typeof schema === 'boolean' || problems.length > 0) return { schema, problems };
+    const draft07 = isDraft07(schema);
+    const defsKey = draft07 ? 'definitions' : '$defs';
+    const rootKey = `${resolve(at.file)}#${at.pointer}`;
+    const names = new Map<string, string>([[rootKey, '#']]);
+    const existing = schema[defsKey];
+    const used = new Set<string>(isSchemaObject(existing) ? Object.keys(existing) : []);
+    const defs: Record<string, unknown> = {};
+
+    const convert = (node: unknown, file: string): unknown =>
+      mapSchema(node, (obj, recurse) => {
+        const copy = copySchemaShallow(obj, recurse);
+        const ref = obj['$ref'];
+        if (typeof ref === 'string') {
+          const res = this.resolveRef(ref, file);
+          if (res.ok) copy['$ref'] = refTo(res.target);
+        }
+        return copy;
+      });
+
+    const refTo = (target: RefTarget): string => {
+      const key = `${target.file}#${target.pointer}`;
+      let name = names.get(key);
+      if (name === '#') return '#';
+      if (name === undefined) {
+        name = uniqueName(defName(target), used);
+        names.set(key, name);
+        defs[name] = true; // placeholder: recursive references find the name while converting
+        defs[name] = convert(target.schema, target.file);
+      }
+      return `#/${defsKey}/${name}`;
+    };
+
+    const out = convert(schema, resolve(at.file)) as Record<string, unknown>;
+    if (Object.keys(defs).length > 0) {
+      const merged = isSchemaObject(out[defsKey]) ? { ...(out[defsKey] as Record<string, unknown>) } : {};
+      Object.assign(merged, defs);
+      out[defsKey] = merged;
+    }
+    return { schema: out, problems };
+  }
+
+  private load(absPath: string): LoadedFile {
+    let f = this.files.get(absPath);
+    if (!f) {
+      f = this.options.loadFile(absPath);
+      this.files.set(absPath, f);
+    }
+    return f;
+  }
+}
+
+/** Whether a schema declares draft-07 (otherwise edasaga treats it as 2020-12). */
+export function isDraft07(schema: unknown): boolean {
+  return isSchemaObject(schema) && typeof schema['$schema'] === 'string' && /draft-07/.test(schema['$schema']);
+}
+
+function isRefOnly(s: Record<string, unknown>): boolean {
+  return Object.keys(s).every((k) => k === '$ref' || k === 'description' || k === 'title' || k === '$comment');
+}
+
+function defName(target: RefTarget): string {
+  const segments = parsePointer(target.pointer) ?? [];
+  const last = segments[segments.length - 1];
+  const raw = last ?? basename(target.file, extname(target.file));
+  const clean = raw.replace(/[^A-Za-z0-9_]/g, '_');
+  return clean === '' ? 'Schema' : clean;
+}
+
+function uniqueName(base: string, used: Set<string>): string {
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+  used.add(name);
+  return name;
+}
+
+function suggestFor(doc: unknown, segments: readonly string[], ref: string): { hint?: string } {
+  // Suggest a sibling name when the last step of the pointer is a near miss (#/definitions/Mony).
+  const parent = getAtPointer(doc, segments.slice(0, -1));
+  const last = segments[segments.length - 1];
+  if (!parent.found || !isSchemaObject(parent.value) || last === undefined) return {};
+  const best = closest(last, Object.keys(parent.value));
+  if (!best) return {};
+  return { hint: `did you mean "${ref.slice(0, ref.length - encodeLast(last).length)}${best}"?` };
+}
+
+function encodeLast(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+
+/** Turns ref problems into Diagnostics, located through `locate` (usually SourceIndex.span). */
+export function refProblemsToDiagnostics(
+  problems: readonly RefProblem[],
+  locate: (file: string, pointer: string) => { line: number; col: number; endLine?: number; endCol?: number } | undefined,
+): Diagnostic[] {
+  return problems.map((p) => ({
+    code: p.code,
+    severity: 'error' as const,
+    message: p.message,
+    file: p.file,
+    ...(locate(p.file, p.pointer) ?? {}),
+    ...(p.hint ? { hint: p.hint } : {}),
+  }));
+}

@@ -1,0 +1,33 @@
+// The JSON Schemas edasaga validates with: its own language schemas (schemas/*.schema.json) and the
+// meta-schemas that payload schemas are checked against. Compiled once at build time into
+// standalone validators (scripts/build.mjs) so `validate` never compiles a schema at startup.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const VALIDATOR_NAMES = ['catalog', 'saga', 'meta-2020-12', 'meta-draft-07'] as const;
+export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
+
+export const META_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+export const META_DRAFT_07 = 'http://json-schema.org/draft-07/schema';
+
+/** Root of the installed package (holds schemas/, templates/, examples/), from src/ or dist/. */
+export function packageRoot(): string {
+  return fileURLToPath(new URL('../../', import.meta.url));
+}
+
+export function languageSchemaPath(name: 'catalog' | 'saga'): string {
+  return fileURLToPath(new URL(`../../schemas/${name}.schema.json`, import.meta.url));
+}
+
+const cache = new Map<string, unknown>();
+
+/** The parsed language schema (used to explain errors: known property names, pattern hints). */
+export function languageSchema(name: 'catalog' | 'saga'): unknown {
+  let s = cache.get(name);
+  if (s === undefined) {
+    s = JSON.parse(readFileSync(languageSchemaPath(name), 'utf8')) as unknown;
+    cache.set(name, s);
+  }
+  return s;
+}

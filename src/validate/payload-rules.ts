@@ -1,0 +1,176 @@
+// Checks payload schemas: valid JSON Schema for the draft they declare (2020-12 default, draft-07
+// accepted), regular expressions that compile, `$ref`s that resolve locally; and answers which
+// properties a payload has (for ordering and correlation keys).
+
+import type { Diagnostic } from '../core/diagnostics.js';
+import { parsePointer, toPointer } from '../loader/json-pointer.js';
+import type { SourceIndex } from '../loader/source-index.js';
+import { refProblemsToDiagnostics } from '../schema/refs.js';
+import type { RefResolver, SchemaLocation } from '../schema/refs.js';
+import { getValidator } from '../schema/validators.js';
+import type { ValidationError } from '../schema/validators.js';
+import { forEachSubschema, isSchemaObject } from '../schema/walk.js';
+
+const KNOWN_DIALECTS: Record<string, 'meta-2020-12' | 'meta-draft-07'> = {
+  'https://json-schema.org/draft/2020-12/schema': 'meta-2020-12',
+  'https://json-schema.org/draft/2020-12/schema#': 'meta-2020-12',
+  'http://json-schema.org/draft-07/schema': 'meta-draft-07',
+  'http://json-schema.org/draft-07/schema#': 'meta-draft-07',
+  'https://json-schema.org/draft-07/schema': 'meta-draft-07',
+  'https://json-schema.org/draft-07/schema#': 'meta-draft-07',
+};
+
+export class PayloadChecker {
+  /** Referenced schemas already checked (each is reported once, however often it is used). */
+  private readonly checked = new Set<string>();
+
+  constructor(
+    private readonly resolver: RefResolver,
+    private readonly index: SourceIndex,
+  ) {}
+
+  /** All problems of one schema written at `at`, and of every schema it references. */
+  check(schema: unknown, at: SchemaLocation, what: string): Diagnostic[] {
+    const key = `${at.file}#${at.pointer}`;
+    if (this.checked.has(key)) return [];
+    this.checked.add(key);
+    const out = this.checkOne(schema, at, what, undefined);
+    const targets: { schema: unknown; at: SchemaLocation }[] = [];
+    const problems = this.resolver.checkRefs(schema, at, (t) => targets.push({ schema: t.schema, at: t }));
+    out.push(...refProblemsToDiagnostics(problems, (f, p) => this.index.span(f, p, 'value')));
+    const dialect = dialectOf(schema);
+    for (const t of targets) {
+      const k = `${t.at.file}#${t.at.pointer}`;
+      if (this.checked.has(k)) continue;
+      this.checked.add(k);
+      out.push(...this.checkOne(t.schema, t.at, `the schema at ${describeTarget(t.at, this.resolver.catalogFile)}`, dialect));
+    }
+    return out;
+  }
+
+  private checkOne(schema: unknown, at: SchemaLocation, what: string, inherited: string | undefined): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    let dialect = inherited ?? 'meta-2020-12';
+    if (isSchemaObject(schema) && schema['$schema'] !== undefined) {
+      const declared = schema['$schema'];
+      const known = typeof declared === 'string' ? KNOWN_DIALECTS[declared] : undefined;
+      if (!known) {
+        out.push(this.diag('E_SCHEMA_DIALECT', `${what} declares an unsupported $schema ${JSON.stringify(declared)}`, at, '/$schema', 'value',
+          'use "https://json-schema.org/draft/2020-12/schema" (the default) or "http://json-schema.org/draft-07/schema#"'));
+        return out;
+      }
+      dialect = known;
+    }
+    const validate = getValidator(dialect as 'meta-2020-12' | 'meta-draft-07');
+    if (!validate(schema)) {
+      const draft = dialect === 'meta-draft-07' ? 'draft-07' : '2020-12';
+      for (const e of collapseMetaErrors(validate.errors ?? [])) {
+        const field = e.instancePath === '' ? what : `"${lastSegment(e.instancePath)}" in ${what}`;
+        out.push(this.diag('E_INVALID_PAYLOAD_SCHEMA', `${field} is not valid JSON Schema (${draft}): ${metaMessage(e)}`, at, e.instancePath, 'value'));
+      }
+    }
+    walkPatterns(schema, '', (pattern, pointer) => {
+      try {
+        new RegExp(pattern, 'u');
+      } catch (err) {
+        out.push(this.diag('E_INVALID_PAYLOAD_SCHEMA', `"pattern" in ${what} is not a valid regular expression: ${(err as Error).message}`, at, pointer, 'value'));
+      }
+    });
+    return out;
+  }
+
+  private diag(code: string, message: string, at: SchemaLocation, rel: string, target: 'key' | 'value', hint?: string): Diagnostic {
+    return {
+      code,
+      severity: 'error',
+      message,
+      file: at.file,
+      ...(this.index.span(at.file, at.pointer + rel, target) ?? {}),
+      ...(hint ? { hint } : {}),
+    };
+  }
+}
+
+function dialectOf(schema: unknown): string | undefined {
+  if (!isSchemaObject(schema) || typeof schema['$schema'] !== 'string') return undefined;
+  return KNOWN_DIALECTS[schema['$schema']];
+}
+
+function describeTarget(at: SchemaLocation, catalogFile: string): string {
+  const fragment = at.pointer === '' ? '' : `#${at.pointer}`;
+  return at.file === catalogFile ? `"${fragment}"` : `"${at.file.split(/[\\/]/).pop()}${fragment}"`;
+}
+
+function lastSegment(pointer: string): string {
+  const s = parsePointer(pointer) ?? [];
+  return s[s.length - 1] ?? '';
+}
+
+/** One error per place: the meta-schemas' anyOf branches (e.g. `type`: string or array) are noise. */
+function collapseMetaErrors(errors: readonly ValidationError[]): ValidationError[] {
+  const byPath = new Map<string, ValidationError[]>();
+  for (const e of errors) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  const out: ValidationError[] = [];
+  for (const [path, errs] of byPath) {
+    // A deeper error explains its ancestors' "must match a schema in anyOf" summaries.
+    if (errs.every((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf') && [...byPath.keys()].some((p) => p.startsWith(path + '/'))) continue;
+    const preferred = errs.find((e) => e.keyword === 'enum') ?? errs.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'type') ?? errs[0]!;
+    out.push(preferred);
+  }
+  return out;
+}
+
+function metaMessage(e: ValidationError): string {
+  if (e.keyword === 'enum') {
+    const allowed = (e.params['allowedValues'] as unknown[]).map(String);
+    return `must be one of ${allowed.join(', ')}`;
+  }
+  if (e.keyword === 'anyOf') return 'has the wrong shape';
+  if (e.keyword === 'type') return `must be ${String(e.params['type']).replace(',', ' or ')}`;
+  return e.message ?? 'is invalid';
+}
+
+function walkPatterns(schema: unknown, pointer: string, visit: (pattern: string, pointer: string) => void): void {
+  if (!isSchemaObject(schema)) return;
+  if (typeof schema['pattern'] === 'string') visit(schema['pattern'], pointer + '/pattern');
+  const pp = schema['patternProperties'];
+  if (isSchemaObject(pp)) for (const k of Object.keys(pp)) visit(k, pointer + toPointer(['patternProperties', k]));
+  forEachSubschema(schema, (sub, path) => walkPatterns(sub, pointer + toPointer(path), visit));
+}
+
+export interface PayloadShape {
+  readonly properties: ReadonlySet<string>;
+  readonly required: ReadonlySet<string>;
+}
+
+/**
+ * The top-level properties a payload schema guarantees to describe: its own `properties`, and
+ * those of schemas it is made of through a top-level `$ref` or `allOf`. Unresolvable parts are skipped.
+ */
+export function payloadShape(schema: unknown, at: SchemaLocation, resolver: RefResolver): PayloadShape {
+  const properties = new Set<string>();
+  const required = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (node: unknown, file: string, depth: number): void => {
+    if (!isSchemaObject(node) || depth > 32) return;
+    const props = node['properties'];
+    if (isSchemaObject(props)) for (const k of Object.keys(props)) properties.add(k);
+    const req = node['required'];
+    if (Array.isArray(req)) for (const r of req) if (typeof r === 'string') required.add(r);
+    const ref = node['$ref'];
+    if (typeof ref === 'string') {
+      const res = resolver.resolveRef(ref, file);
+      if (res.ok) {
+        const key = `${res.target.file}#${res.target.pointer}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          visit(res.target.schema, res.target.file, depth + 1);
+        }
+      }
+    }
+    const allOf = node['allOf'];
+    if (Array.isArray(allOf)) for (const sub of allOf) visit(sub, file, depth + 1);
+  };
+  visit(schema, at.file, 0);
+  return { properties, required };
+}
