@@ -44,6 +44,11 @@ function walk(schema: unknown, onRef: (ref: string) => void): unknown {
   return out;
 }
 
+/** A copy of a schema without annotations (descriptions, titles, examples, x-*), for compiling. */
+export function stripAnnotations(schema: JsonSchema): JsonSchema {
+  return walk(schema, () => undefined) as JsonSchema;
+}
+
 export interface BundleProblem {
   readonly ref: string;
   readonly message: string;

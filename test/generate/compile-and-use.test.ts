@@ -4,7 +4,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
-import { projectFromYaml } from './helpers/model.js';
+import { loadExample } from './helpers/model.js';
 import { makeWorkspace, removeWorkspace, runTs, typecheck } from './helpers/workspace.js';
 
 describe('generated order-system code', () => {
@@ -13,7 +13,8 @@ describe('generated order-system code', () => {
 
   beforeAll(async () => {
     dir = makeWorkspace();
-    const outcome = await generate(projectFromYaml(), { outDir: dir });
+    const { project, bundle } = await loadExample();
+    const outcome = await generate(project, { outDir: dir, bundle });
     expect(outcome.exitCode).toBe(0);
     copyFileSync(join(import.meta.dirname, 'fixtures/use-order-system.ts'), join(dir, 'src/use.ts'));
   });

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planProject } from '../../src/generate/planner.js';
-import { projectFromYaml } from './helpers/model.js';
+import { loadExample } from './helpers/model.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/order-system');
 
@@ -21,8 +21,10 @@ function listFiles(dir: string): string[] {
   return entries;
 }
 
+const example = await loadExample();
+
 describe('golden output for examples/order-system', () => {
-  const plan = planProject(projectFromYaml());
+  const plan = planProject(example.project, { bundle: example.bundle });
 
   if (process.env['UPDATE_GOLDEN'] === '1') {
     rmSync(GOLDEN, { recursive: true, force: true });

@@ -3,15 +3,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generate, layout, MANIFEST_PATH, renderOutcome } from '../../src/generate/index.js';
-import type { Project } from '../../src/model/types.js';
-import { catalogFromObject, EXAMPLE_CATALOG, loadRaw } from './helpers/model.js';
+import { generate, layout, MANIFEST_PATH, renderOutcome, type GenerateOptions } from '../../src/generate/index.js';
+import { loadEditedExample } from './helpers/model.js';
 import { makeWorkspace, removeWorkspace, typecheck } from './helpers/workspace.js';
 
-function project(edit: (raw: Record<string, any>) => void = () => undefined): Project {
-  const raw = loadRaw();
-  edit(raw);
-  return { catalog: catalogFromObject(raw, EXAMPLE_CATALOG), sagas: [] };
+function project(edit: (raw: Record<string, any>) => void = () => undefined) {
+  return loadEditedExample(edit);
+}
+
+function gen(loaded: ReturnType<typeof project>, options: GenerateOptions) {
+  return generate(loaded.project, { ...options, bundle: loaded.bundle });
 }
 
 describe('regeneration', () => {
@@ -20,15 +21,15 @@ describe('regeneration', () => {
 
   beforeEach(async () => {
     dir = makeWorkspace();
-    expect((await generate(project(), { outDir: dir })).exitCode).toBe(0);
+    expect((await gen(project(), { outDir: dir })).exitCode).toBe(0);
   });
   afterEach(() => removeWorkspace(dir));
 
   it('is a no-op the second time, and --check agrees', async () => {
-    const again = await generate(project(), { outDir: dir });
+    const again = await gen(project(), { outDir: dir });
     expect(again.result?.changes).toEqual([]);
     expect(again.result?.manifestChanged).toBe(false);
-    const check = await generate(project(), { outDir: dir, check: true });
+    const check = await gen(project(), { outDir: dir, check: true });
     expect(check.exitCode).toBe(0);
     expect(check.stale).toBe(false);
   });
@@ -37,7 +38,7 @@ describe('regeneration', () => {
     const path = layout.handlers('notification');
     const edited = read(path).replace("ctx.log('TODO: handle OrderConfirmed', { subject: message.subject });", "ctx.log('sending confirmation mail', { to: message.data.customerId });");
     writeFileSync(join(dir, path), edited);
-    const outcome = await generate(project(), { outDir: dir });
+    const outcome = await gen(project(), { outDir: dir });
     expect(outcome.exitCode).toBe(0);
     expect(outcome.result?.changes).toEqual([]);
     expect(read(path)).toBe(edited);
@@ -48,7 +49,7 @@ describe('regeneration', () => {
     // The user's own code, formatting quirks included, must survive byte for byte.
     const before = `${read(path).replace('  async OrderCancelled(', '  // keep me\n  async    OrderCancelled(')}\nexport const extra = 1 ;\n`;
     writeFileSync(join(dir, path), before);
-    const outcome = await generate(
+    const outcome = await gen(
       project((raw) => raw['subscriptions'].notification.push('ShipmentScheduled')),
       { outDir: dir },
     );
@@ -70,7 +71,7 @@ describe('regeneration', () => {
     const before = read(path).replace(/,\n\} satisfies PaymentHandlers;/, '\n} satisfies PaymentHandlers;');
     expect(before).not.toBe(read(path));
     writeFileSync(join(dir, path), before);
-    await generate(project((raw) => raw['subscriptions'].payment = ['OrderCreated']), { outDir: dir });
+    await gen(project((raw) => raw['subscriptions'].payment = ['OrderCreated']), { outDir: dir });
     expect(read(path)).toContain('  },\n  /** OrderCreated');
     expect(await typecheck(dir)).toBe('');
   });
@@ -78,7 +79,7 @@ describe('regeneration', () => {
   it('removes the generated files of a message that disappears', async () => {
     const gone = [layout.message('OrderConfirmed'), layout.validator('OrderConfirmed'), layout.validatorTypes('OrderConfirmed')];
     for (const path of gone) expect(existsSync(join(dir, path))).toBe(true);
-    const outcome = await generate(
+    const outcome = await gen(
       project((raw) => {
         delete raw['messages'].OrderConfirmed;
         raw['subscriptions'].notification = raw['subscriptions'].notification.filter((m: string) => m !== 'OrderConfirmed');
@@ -100,33 +101,33 @@ describe('regeneration', () => {
     const edited = `${read(path)}\n// my tweak\n`;
     writeFileSync(join(dir, path), edited);
 
-    const check = await generate(project(), { outDir: dir, check: true });
+    const check = await gen(project(), { outDir: dir, check: true });
     expect(check.exitCode).toBe(1);
     expect(check.result?.conflicts).toEqual([expect.objectContaining({ path, reason: 'edited' })]);
     expect(renderOutcome(check, { check: true }).join('\n')).toMatch(/edited src\/generated\/registry\.ts: was edited by hand/);
 
-    const plain = await generate(project(), { outDir: dir });
+    const plain = await gen(project(), { outDir: dir });
     expect(plain.exitCode).toBe(1);
     expect(read(path)).toBe(edited);
 
-    const forced = await generate(project(), { outDir: dir, force: true });
+    const forced = await gen(project(), { outDir: dir, force: true });
     expect(forced.exitCode).toBe(0);
     expect(forced.result?.changes).toEqual([{ path, kind: 'update', ownership: 'generated' }]);
     expect(read(path)).not.toContain('my tweak');
-    expect((await generate(project(), { outDir: dir, check: true })).exitCode).toBe(0);
+    expect((await gen(project(), { outDir: dir, check: true })).exitCode).toBe(0);
   });
 
   it('--check exits 1 when the catalog changed, and --dry-run lists changes without writing', async () => {
     const changed = project((raw) => (raw['messages'].PaymentFailed.description = 'Now with a new description.'));
-    const check = await generate(changed, { outDir: dir, check: true });
+    const check = await gen(changed, { outDir: dir, check: true });
     expect(check.exitCode).toBe(1);
     expect(check.result?.changes).toEqual([{ path: layout.message('PaymentFailed'), kind: 'update', ownership: 'generated' }]);
     const before = read(layout.message('PaymentFailed'));
-    const dry = await generate(changed, { outDir: dir, dryRun: true });
+    const dry = await gen(changed, { outDir: dir, dryRun: true });
     expect(dry.exitCode).toBe(0);
     expect(renderOutcome(dry, { dryRun: true })).toContain(`would update ${layout.message('PaymentFailed')}`);
     expect(read(layout.message('PaymentFailed'))).toBe(before);
-    await generate(changed, { outDir: dir });
+    await gen(changed, { outDir: dir });
     expect(read(layout.message('PaymentFailed'))).toContain('Now with a new description.');
   });
 
@@ -138,7 +139,7 @@ describe('regeneration', () => {
         properties: { orderId: { type: 'string', format: 'uuid' }, customerId: { type: 'string' }, explanation: { type: 'string' } },
       },
     };
-    const outcome = await generate(project((raw) => (raw['messages'].OrderCancelled.versions[2] = v2)), { outDir: dir });
+    const outcome = await gen(project((raw) => (raw['messages'].OrderCancelled.versions[2] = v2)), { outDir: dir });
     const hook = layout.userUpcaster('OrderCancelled');
     expect(outcome.result?.changes).toContainEqual({ path: hook, kind: 'create', ownership: 'user' });
     expect(outcome.result?.notices).toEqual([
@@ -152,7 +153,7 @@ describe('regeneration', () => {
     const written = read(hook).replace(/void data;\n\s*throw new Error\([^\n]*\);/, 'return { orderId: data.orderId, customerId: data.customerId, explanation: data.reason };');
     writeFileSync(join(dir, hook), written);
     const v3 = { payload: { ...v2.payload, required: ['orderId', 'explanation'], properties: { orderId: { type: 'string' }, explanation: { type: 'string' } } } };
-    const again = await generate(
+    const again = await gen(
       project((raw) => {
         raw['messages'].OrderCancelled.versions[2] = v2;
         raw['messages'].OrderCancelled.versions[3] = v3;
@@ -186,7 +187,7 @@ describe('regeneration', () => {
     try {
       rmSync(join(dir, 'src/generated/upcasters'), { recursive: true });
       symlinkSync(outside, join(dir, 'src/generated/upcasters'), 'dir');
-      const outcome = await generate(project(), { outDir: dir, force: true });
+      const outcome = await gen(project(), { outDir: dir, force: true });
       expect(outcome.result?.conflicts).toContainEqual(expect.objectContaining({ path: layout.upcaster('OrderCreated'), reason: 'unsafe-path' }));
       expect(readdirSync(outside)).toEqual([]);
     } finally {

@@ -6,8 +6,9 @@ import { Ajv, type Options } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
-import type { Message } from '../../model/types.js';
+import type { JsonSchema, Message } from '../../model/types.js';
 import type { EmitContext, PlannedFile } from '../plan.js';
+import { stripAnnotations } from '../bundle.js';
 import { layout } from '../layout.js';
 
 // Both are CommonJS modules whose function is the default export; under NodeNext the default
@@ -41,6 +42,17 @@ export function newValidatorCompiler(): ValidatorCompiler {
   };
 }
 
+function isDraft07(schema: JsonSchema): boolean {
+  return typeof schema === 'object' && typeof schema['$schema'] === 'string' && schema['$schema'].includes('draft-07');
+}
+
+/** The instance's draft is chosen by the Ajv class; a `$schema` it does not know would make it throw. */
+function withoutSchemaKeyword(schema: JsonSchema): JsonSchema {
+  if (typeof schema === 'boolean') return schema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
 function schemaId(message: Message, version: number): string {
   return `urn:edasaga:message:${message.name}:v${version}`;
 }
@@ -68,11 +80,10 @@ function declarations(message: Message): string {
 }
 
 export function emitValidators(message: Message, ctx: EmitContext, compiler: ValidatorCompiler): PlannedFile[] {
-  const schemas = message.versions.map((v) => ({ version: v.version, schema: ctx.bundle(v.payload) }));
-  const uses2020 = message.versions.some(
-    (v) => typeof v.payload === 'object' && typeof v.payload['$schema'] === 'string' && v.payload['$schema'].includes('2020-12'),
-  );
-  const ajv = uses2020 ? compiler.draft2020() : compiler.draft07;
+  // Annotations are dropped: they would only bloat the module (ajv embeds the schema).
+  const schemas = message.versions.map((v) => ({ version: v.version, schema: withoutSchemaKeyword(stripAnnotations(ctx.bundle(v.payload))) }));
+  // Like the rest of edasaga: draft-07 when a payload says so, 2020-12 otherwise.
+  const ajv = message.versions.every((v) => isDraft07(v.payload)) ? compiler.draft07 : compiler.draft2020();
   const refs: Record<string, string> = {};
   for (const { version, schema } of schemas) {
     const id = schemaId(message, version);

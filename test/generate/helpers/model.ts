@@ -51,3 +51,33 @@ export function loadRaw(file = EXAMPLE_CATALOG): Raw {
 export function projectFromYaml(file = EXAMPLE_CATALOG): Project {
   return { catalog: catalogFromObject(loadRaw(file), file), sagas: [] };
 }
+
+// ---- through the real load pipeline (validation included) ---------------------------------------
+
+import { stringify } from 'yaml';
+import type { JsonSchema as Schema } from '../../../src/model/types.js';
+import { loadForGenerate, loadForGenerateFromSources } from '../../../src/generate/load.js';
+
+export interface Loaded {
+  readonly project: Project;
+  readonly bundle: (payload: Schema) => Schema;
+}
+
+function ensure(loaded: Awaited<ReturnType<typeof loadForGenerate>>): Loaded {
+  if (loaded.project === undefined || loaded.bundle === undefined) {
+    throw new Error(`the catalog does not load:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.code} ${d.message}`).join('\n')}`);
+  }
+  return { project: loaded.project, bundle: loaded.bundle };
+}
+
+/** The example with its sagas, loaded exactly as `edasaga generate` loads it. */
+export async function loadExample(): Promise<Loaded> {
+  return ensure(await loadForGenerate(EXAMPLE_CATALOG));
+}
+
+/** The example catalog edited as data (no sagas, so edits need not keep the saga valid). */
+export function loadEditedExample(edit: (raw: Raw) => void = () => undefined): Loaded {
+  const raw = loadRaw();
+  edit(raw);
+  return ensure(loadForGenerateFromSources({ path: EXAMPLE_CATALOG, text: stringify(raw) }));
+}

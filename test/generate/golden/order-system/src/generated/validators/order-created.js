@@ -2,17 +2,24 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
-export const v1 = validate10;
-const schema11 = {"type":"object","required":["orderId","customerId","items","total"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"customerId":{"type":"string","minLength":1},"items":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/OrderItem"}},"total":{"$ref":"#/definitions/Money"}},"definitions":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:OrderCreated:v1"};
-const schema13 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+export const v1 = validate20;
+const schema31 = {"type":"object","required":["orderId","customerId","items","total"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"customerId":{"type":"string","minLength":1},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/OrderItem"}},"total":{"$ref":"#/$defs/Money"}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:OrderCreated:v1"};
+const schema33 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const func2 = runtime0.default;
-const schema12 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}};
-const pattern0 = new RegExp("^[A-Z]{3}$", "u");
+const func1 = runtime0.default;
+const schema32 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
+const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate21.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
@@ -59,7 +66,7 @@ errors++;
 if(data.sku !== undefined){
 let data0 = data.sku;
 if(typeof data0 === "string"){
-if(func2(data0) < 1){
+if(func1(data0) < 1){
 const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -110,7 +117,7 @@ if(data.unitPrice !== undefined){
 let data2 = data.unitPrice;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.amount === undefined){
-const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -120,7 +127,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data2.currency === undefined){
-const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -131,7 +138,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -144,7 +151,7 @@ errors++;
 if(data2.amount !== undefined){
 let data3 = data2.amount;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -155,7 +162,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -169,8 +176,8 @@ errors++;
 if(data2.currency !== undefined){
 let data4 = data2.currency;
 if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -181,7 +188,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -193,7 +200,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -214,15 +221,23 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate11.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:OrderCreated:v1" */;
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
@@ -304,7 +319,7 @@ errors++;
 if(data.customerId !== undefined){
 let data1 = data.customerId;
 if(typeof data1 === "string"){
-if(func2(data1) < 1){
+if(func1(data1) < 1){
 const err7 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -341,8 +356,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate11(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+if(!(validate21(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
@@ -362,7 +377,7 @@ if(data.total !== undefined){
 let data4 = data.total;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.amount === undefined){
-const err11 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err11 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -372,7 +387,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data4.currency === undefined){
-const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err12 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -383,7 +398,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err13 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err13 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -396,7 +411,7 @@ errors++;
 if(data4.amount !== undefined){
 let data5 = data4.amount;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err14 = {instancePath:instancePath+"/total/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err14 = {instancePath:instancePath+"/total/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -407,7 +422,7 @@ errors++;
 }
 if(typeof data5 == "number"){
 if(data5 < 0 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/total/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err15 = {instancePath:instancePath+"/total/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -421,8 +436,8 @@ errors++;
 if(data4.currency !== undefined){
 let data6 = data4.currency;
 if(typeof data6 === "string"){
-if(!pattern0.test(data6)){
-const err16 = {instancePath:instancePath+"/total/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data6)){
+const err16 = {instancePath:instancePath+"/total/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -433,7 +448,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/total/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/total/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -445,7 +460,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -466,19 +481,27 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const v2 = validate13;
-const schema15 = {"type":"object","required":["orderId","customerId","items","total"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"customerId":{"type":"string","minLength":1},"items":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/OrderItem"}},"total":{"$ref":"#/definitions/Money"},"shippingAddress":{"$ref":"#/definitions/Address"},"couponCode":{"type":"string","default":""}},"definitions":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"$id":"urn:edasaga:message:OrderCreated:v2"};
-const schema17 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
-const schema19 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
-const schema16 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}};
+export const v2 = validate23;
+const schema35 = {"type":"object","required":["orderId","customerId","items","total"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"customerId":{"type":"string","minLength":1},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/OrderItem"}},"total":{"$ref":"#/$defs/Money"},"shippingAddress":{"$ref":"#/$defs/Address"},"couponCode":{"type":"string","default":""}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"$id":"urn:edasaga:message:OrderCreated:v2"};
+const schema37 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+const schema39 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
+const schema36 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate24.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
@@ -525,7 +548,7 @@ errors++;
 if(data.sku !== undefined){
 let data0 = data.sku;
 if(typeof data0 === "string"){
-if(func2(data0) < 1){
+if(func1(data0) < 1){
 const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -576,7 +599,7 @@ if(data.unitPrice !== undefined){
 let data2 = data.unitPrice;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.amount === undefined){
-const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -586,7 +609,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data2.currency === undefined){
-const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -597,7 +620,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -610,7 +633,7 @@ errors++;
 if(data2.amount !== undefined){
 let data3 = data2.amount;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -621,7 +644,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -635,8 +658,8 @@ errors++;
 if(data2.currency !== undefined){
 let data4 = data2.currency;
 if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -647,7 +670,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -659,7 +682,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -680,16 +703,24 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate14.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern4 = new RegExp("^[A-Z]{2}$", "u");
+const pattern8 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:OrderCreated:v2" */;
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
@@ -771,7 +802,7 @@ errors++;
 if(data.customerId !== undefined){
 let data1 = data.customerId;
 if(typeof data1 === "string"){
-if(func2(data1) < 1){
+if(func1(data1) < 1){
 const err7 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -808,8 +839,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate14(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate24(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -829,7 +860,7 @@ if(data.total !== undefined){
 let data4 = data.total;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.amount === undefined){
-const err11 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err11 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -839,7 +870,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data4.currency === undefined){
-const err12 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err12 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -850,7 +881,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err13 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err13 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -863,7 +894,7 @@ errors++;
 if(data4.amount !== undefined){
 let data5 = data4.amount;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err14 = {instancePath:instancePath+"/total/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err14 = {instancePath:instancePath+"/total/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -874,7 +905,7 @@ errors++;
 }
 if(typeof data5 == "number"){
 if(data5 < 0 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/total/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err15 = {instancePath:instancePath+"/total/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -888,8 +919,8 @@ errors++;
 if(data4.currency !== undefined){
 let data6 = data4.currency;
 if(typeof data6 === "string"){
-if(!pattern0.test(data6)){
-const err16 = {instancePath:instancePath+"/total/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data6)){
+const err16 = {instancePath:instancePath+"/total/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -900,7 +931,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/total/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/total/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -912,7 +943,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/total",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath:instancePath+"/total",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -926,7 +957,7 @@ if(data.shippingAddress !== undefined){
 let data7 = data.shippingAddress;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.line1 === undefined){
-const err19 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+const err19 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -936,7 +967,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data7.city === undefined){
-const err20 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+const err20 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -946,7 +977,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data7.postalCode === undefined){
-const err21 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+const err21 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -956,7 +987,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data7.country === undefined){
-const err22 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+const err22 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -967,7 +998,7 @@ errors++;
 }
 for(const key2 in data7){
 if(!(((((key2 === "line1") || (key2 === "line2")) || (key2 === "city")) || (key2 === "postalCode")) || (key2 === "country"))){
-const err23 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err23 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -980,8 +1011,8 @@ errors++;
 if(data7.line1 !== undefined){
 let data8 = data7.line1;
 if(typeof data8 === "string"){
-if(func2(data8) < 1){
-const err24 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/definitions/Address/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data8) < 1){
+const err24 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/$defs/Address/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -992,7 +1023,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/definitions/Address/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err25 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/$defs/Address/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1004,7 +1035,7 @@ errors++;
 }
 if(data7.line2 !== undefined){
 if(typeof data7.line2 !== "string"){
-const err26 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/definitions/Address/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/$defs/Address/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1017,8 +1048,8 @@ errors++;
 if(data7.city !== undefined){
 let data10 = data7.city;
 if(typeof data10 === "string"){
-if(func2(data10) < 1){
-const err27 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/definitions/Address/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data10) < 1){
+const err27 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/$defs/Address/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1029,7 +1060,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/definitions/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/$defs/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1042,8 +1073,8 @@ errors++;
 if(data7.postalCode !== undefined){
 let data11 = data7.postalCode;
 if(typeof data11 === "string"){
-if(func2(data11) < 1){
-const err29 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/definitions/Address/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data11) < 1){
+const err29 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/$defs/Address/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1054,7 +1085,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/definitions/Address/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err30 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/$defs/Address/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1067,8 +1098,8 @@ errors++;
 if(data7.country !== undefined){
 let data12 = data7.country;
 if(typeof data12 === "string"){
-if(!pattern4.test(data12)){
-const err31 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/definitions/Address/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(!pattern8.test(data12)){
+const err31 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/$defs/Address/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1079,7 +1110,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/definitions/Address/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/$defs/Address/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1091,7 +1122,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/definitions/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err33 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1124,7 +1155,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -2,17 +2,24 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
-export const v1 = validate23;
-const schema31 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/OrderItem"}}},"definitions":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:ReserveInventory:v1"};
+export const v1 = validate33;
+const schema51 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/OrderItem"}}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:ReserveInventory:v1"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const schema32 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}};
-const schema33 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
-const func2 = runtime0.default;
-const pattern0 = new RegExp("^[A-Z]{3}$", "u");
+const schema52 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
+const schema53 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+const func1 = runtime0.default;
+const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
@@ -59,7 +66,7 @@ errors++;
 if(data.sku !== undefined){
 let data0 = data.sku;
 if(typeof data0 === "string"){
-if(func2(data0) < 1){
+if(func1(data0) < 1){
 const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -110,7 +117,7 @@ if(data.unitPrice !== undefined){
 let data2 = data.unitPrice;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.amount === undefined){
-const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -120,7 +127,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data2.currency === undefined){
-const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -131,7 +138,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -144,7 +151,7 @@ errors++;
 if(data2.amount !== undefined){
 let data3 = data2.amount;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -155,7 +162,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -169,8 +176,8 @@ errors++;
 if(data2.currency !== undefined){
 let data4 = data2.currency;
 if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -181,7 +188,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -193,7 +200,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -214,15 +221,23 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:ReserveInventory:v1" */;
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
@@ -296,8 +311,8 @@ errors++;
 }
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate24(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate34(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
@@ -324,7 +339,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

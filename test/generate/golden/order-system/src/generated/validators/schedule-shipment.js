@@ -2,18 +2,25 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
-export const v1 = validate30;
-const schema38 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","items":{"$ref":"#/definitions/OrderItem"}},"address":{"$ref":"#/definitions/Address"}},"definitions":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:ScheduleShipment:v1"};
-const schema41 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
+export const v1 = validate40;
+const schema58 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"address":{"$ref":"#/$defs/Address"}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"$id":"urn:edasaga:message:ScheduleShipment:v1"};
+const schema61 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const schema39 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/definitions/Money"}}};
-const schema40 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
-const func2 = runtime0.default;
-const pattern0 = new RegExp("^[A-Z]{3}$", "u");
+const schema59 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
+const schema60 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+const func1 = runtime0.default;
+const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
@@ -60,7 +67,7 @@ errors++;
 if(data.sku !== undefined){
 let data0 = data.sku;
 if(typeof data0 === "string"){
-if(func2(data0) < 1){
+if(func1(data0) < 1){
 const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -111,7 +118,7 @@ if(data.unitPrice !== undefined){
 let data2 = data.unitPrice;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.amount === undefined){
-const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err8 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -121,7 +128,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data2.currency === undefined){
-const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err9 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -132,7 +139,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "amount") || (key1 === "currency"))){
-const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -145,7 +152,7 @@ errors++;
 if(data2.amount !== undefined){
 let data3 = data2.amount;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -156,7 +163,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/definitions/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err12 = {instancePath:instancePath+"/unitPrice/amount",schemaPath:"#/$defs/Money/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -170,8 +177,8 @@ errors++;
 if(data2.currency !== undefined){
 let data4 = data2.currency;
 if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -182,7 +189,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/unitPrice/currency",schemaPath:"#/$defs/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -194,7 +201,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"#/$defs/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -215,16 +222,24 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern4 = new RegExp("^[A-Z]{2}$", "u");
+const pattern8 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:ScheduleShipment:v1" */;
 let vErrors = null;
 let errors = 0;
+const evaluated0 = validate40.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
@@ -288,8 +303,8 @@ let data1 = data.items;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate31(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate41(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
@@ -309,7 +324,7 @@ if(data.address !== undefined){
 let data3 = data.address;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.line1 === undefined){
-const err6 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+const err6 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -319,7 +334,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data3.city === undefined){
-const err7 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+const err7 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -329,7 +344,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.postalCode === undefined){
-const err8 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+const err8 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -339,7 +354,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data3.country === undefined){
-const err9 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+const err9 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -350,7 +365,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(((((key1 === "line1") || (key1 === "line2")) || (key1 === "city")) || (key1 === "postalCode")) || (key1 === "country"))){
-const err10 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -363,8 +378,8 @@ errors++;
 if(data3.line1 !== undefined){
 let data4 = data3.line1;
 if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/address/line1",schemaPath:"#/definitions/Address/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/address/line1",schemaPath:"#/$defs/Address/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -375,7 +390,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/address/line1",schemaPath:"#/definitions/Address/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/address/line1",schemaPath:"#/$defs/Address/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -387,7 +402,7 @@ errors++;
 }
 if(data3.line2 !== undefined){
 if(typeof data3.line2 !== "string"){
-const err13 = {instancePath:instancePath+"/address/line2",schemaPath:"#/definitions/Address/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/address/line2",schemaPath:"#/$defs/Address/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -400,8 +415,8 @@ errors++;
 if(data3.city !== undefined){
 let data6 = data3.city;
 if(typeof data6 === "string"){
-if(func2(data6) < 1){
-const err14 = {instancePath:instancePath+"/address/city",schemaPath:"#/definitions/Address/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data6) < 1){
+const err14 = {instancePath:instancePath+"/address/city",schemaPath:"#/$defs/Address/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -412,7 +427,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/address/city",schemaPath:"#/definitions/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/address/city",schemaPath:"#/$defs/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -425,8 +440,8 @@ errors++;
 if(data3.postalCode !== undefined){
 let data7 = data3.postalCode;
 if(typeof data7 === "string"){
-if(func2(data7) < 1){
-const err16 = {instancePath:instancePath+"/address/postalCode",schemaPath:"#/definitions/Address/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data7) < 1){
+const err16 = {instancePath:instancePath+"/address/postalCode",schemaPath:"#/$defs/Address/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -437,7 +452,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/address/postalCode",schemaPath:"#/definitions/Address/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/address/postalCode",schemaPath:"#/$defs/Address/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -450,8 +465,8 @@ errors++;
 if(data3.country !== undefined){
 let data8 = data3.country;
 if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err18 = {instancePath:instancePath+"/address/country",schemaPath:"#/definitions/Address/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(!pattern8.test(data8)){
+const err18 = {instancePath:instancePath+"/address/country",schemaPath:"#/$defs/Address/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -462,7 +477,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/address/country",schemaPath:"#/definitions/Address/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/address/country",schemaPath:"#/$defs/Address/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -474,7 +489,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/address",schemaPath:"#/definitions/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err20 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -495,7 +510,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -1,0 +1,274 @@
+// Saga orchestrators: per saga, a generated module with the explicit state machine as data and a
+// SagaDefinition factory for the runtime's engine, and a user-owned builders file that says how the
+// saga's data becomes each command's payload. Builders are generated once with defaults where a
+// field of the command has the same name (and the same schema) in the starting event or in a reply
+// the saga has by then; every other field is a `todo(...)` that compiles and throws a clear error.
+import type { Catalog, Message, Project, Saga } from '../../model/types.js';
+import type { PlannedFile } from '../plan.js';
+import { deriveSagaMachine } from '../../runtime/saga/definition.js';
+import { camelCase, jsDoc, pascalCase, pathSegment, propertyAccess, propertyKey, stringLiteral } from '../names.js';
+import { payloadFields, sameSchema } from './fields.js';
+import { APP_DIR } from './paths.js';
+
+export const SAGA_SUPPORT = `${APP_DIR}/saga-support.ts`;
+export const sagaModulePath = (saga: Saga): string => `${APP_DIR}/sagas/${pathSegment(saga.name)}.ts`;
+export const sagaBuildersPath = (saga: Saga): string => `src/sagas/${pathSegment(saga.name)}.ts`;
+export const sagaFactoryName = (saga: Saga): string => `${camelCase(saga.name)}Definition`;
+export const sagaBuildersName = (saga: Saga): string => `${camelCase(saga.name)}Builders`;
+const dataType = (saga: Saga): string => `${pascalCase(saga.name)}Data`;
+const buildersType = (saga: Saga): string => `${pascalCase(saga.name)}Builders`;
+
+const SUPPORT = `import type { EventEnvelope } from '../../edasaga-runtime/envelope.js';
+import type { MessageSpec } from '../../edasaga-runtime/message.js';
+import type { SagaMessageBuilder, SagaReply } from '../../edasaga-runtime/saga/definition.js';
+
+/** What the saga code needs of a generated message companion object. */
+export interface Companion<T> {
+  readonly name: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly version: number;
+  create(data: T): T;
+  decode(envelope: EventEnvelope): { readonly data: T };
+}
+
+/** Saga data as generated: the starting event and the latest reply of each kind. */
+export interface SagaData<S, R extends object> {
+  readonly start: S;
+  readonly replies: R;
+}
+
+export function specOf<T>(companion: Companion<T>): MessageSpec {
+  return { type: companion.type, topic: companion.topic, dataversion: companion.version, keyField: companion.key };
+}
+
+/** A message the saga sends; its payload is validated against the catalog before it is written. */
+export function sends<D, T>(companion: Companion<T>, build: (data: D) => T): SagaMessageBuilder<D> {
+  return { message: specOf(companion), build: (data) => companion.create(build(data)) };
+}
+
+/** A reply the saga waits for: decoded (validated, upcast) and kept in \`data.replies\` under its name. */
+export function awaits<D extends SagaData<unknown, object>, T>(companion: Companion<T>): SagaReply<D> {
+  return {
+    type: companion.type,
+    topic: companion.topic,
+    decode: (envelope) => companion.decode(envelope).data,
+    onReply: (data, reply) => ({ ...data, replies: { ...data.replies, [companion.name]: reply } }) as D,
+  };
+}
+
+/** A builder field nobody has written yet: compiles, and fails loudly when the saga gets there. */
+export class NotImplementedError extends Error {
+  override readonly name = 'NotImplementedError';
+}
+
+export function todo(what: string): never {
+  throw new NotImplementedError(\`not implemented: \${what} (fill it in where the saga builders live, see README.md)\`);
+}
+
+/** The reply named \`name\`, which the saga must have received by now. */
+export function requireReply<R extends object, K extends keyof R & string>(data: SagaData<unknown, R>, name: K): NonNullable<R[K]> {
+  const reply = data.replies[name];
+  if (reply === undefined || reply === null) throw new Error(\`saga data has no \${name} reply yet\`);
+  return reply as NonNullable<R[K]>;
+}
+
+/** \`{ [key]: value }\` when value is defined, \`{}\` otherwise (for optional payload fields). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+`;
+
+export function emitSagaSupport(): PlannedFile {
+  return { path: SAGA_SUPPORT, ownership: 'generated', content: SUPPORT };
+}
+
+interface Source {
+  readonly message: Message;
+  /** The reply is guaranteed to be there (only the starting event is). */
+  readonly start: boolean;
+}
+
+/** The messages whose fields a builder may read, best first. */
+function sourcesFor(saga: Saga, byName: Map<string, Message>, target: { kind: 'command' | 'compensation' | 'completed' | 'compensated'; step?: number }): Source[] {
+  const list: Source[] = [];
+  const add = (name: string, start = false): void => {
+    const message = byName.get(name);
+    if (message !== undefined && !list.some((s) => s.message.name === name)) list.push({ message, start });
+  };
+  add(saga.startedBy, true);
+  const steps = saga.steps;
+  const upTo = target.kind === 'command' ? (target.step ?? 0) - 1 : target.kind === 'compensation' ? (target.step ?? 0) : steps.length - 1;
+  for (let i = upTo; i >= 0; i--) add(steps[i]!.onSuccess);
+  if (target.kind === 'compensated') for (const step of steps) for (const failure of step.onFailure) add(failure);
+  return list;
+}
+
+function builderBody(catalog: Catalog, saga: Saga, message: Message, sources: readonly Source[]): string {
+  const lines: string[] = [];
+  for (const field of payloadFields(catalog, message)) {
+    let expression: string | undefined;
+    let guaranteed = false;
+    for (const source of sources) {
+      const match = payloadFields(catalog, source.message).find((f) => f.name === field.name && sameSchema(f.schema, field.schema));
+      if (match === undefined) continue;
+      if (source.start) {
+        expression = propertyAccess('data.start', field.name);
+        guaranteed = match.required;
+      } else if (field.required) {
+        expression = propertyAccess(`requireReply(data, ${stringLiteral(source.message.name)})`, field.name);
+        guaranteed = match.required;
+      } else {
+        expression = `data.replies.${source.message.name}?.${field.name}`;
+        if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field.name)) expression = `data.replies.${source.message.name}?.[${stringLiteral(field.name)}]`;
+      }
+      break;
+    }
+    const key = propertyKey(field.name);
+    if (expression === undefined) {
+      if (field.required) lines.push(`      ${key}: todo(${stringLiteral(`${saga.name}: ${message.name}.${field.name}`)}),`);
+    } else if (field.required || guaranteed) {
+      lines.push(`      ${key}: ${expression},`);
+    } else {
+      lines.push(`      ...optional(${stringLiteral(field.name)}, ${expression}),`);
+    }
+  }
+  return `    return {\n${lines.join('\n')}\n    };`;
+}
+
+interface BuiltMessage {
+  readonly message: Message;
+  readonly sources: Source[];
+}
+
+function builtMessages(project: Project, saga: Saga): BuiltMessage[] {
+  const byName = new Map(project.catalog.messages.map((m) => [m.name, m]));
+  const out: BuiltMessage[] = [];
+  const add = (name: string, sources: Source[]): void => {
+    const message = byName.get(name);
+    if (message !== undefined && !out.some((b) => b.message.name === name)) out.push({ message, sources });
+  };
+  saga.steps.forEach((step, index) => {
+    add(step.command, sourcesFor(saga, byName, { kind: 'command', step: index }));
+    if (step.compensation !== undefined) add(step.compensation.command, sourcesFor(saga, byName, { kind: 'compensation', step: index }));
+  });
+  for (const name of saga.onCompleted) add(name, sourcesFor(saga, byName, { kind: 'completed' }));
+  for (const name of saga.onCompensated) add(name, sourcesFor(saga, byName, { kind: 'compensated' }));
+  return out;
+}
+
+function replyNames(saga: Saga): string[] {
+  const names = new Set<string>();
+  for (const step of saga.steps) {
+    names.add(step.onSuccess);
+    for (const failure of step.onFailure) names.add(failure);
+    if (step.compensation !== undefined) names.add(step.compensation.reply);
+  }
+  return [...names];
+}
+
+function builderMember(saga: Saga, built: BuiltMessage, body: string): string {
+  return `${jsDoc([`The payload of ${built.message.name} (${built.message.kind} to the ${built.message.service} service).`], '  ')}  ${built.message.name}(data: ${dataType(saga)}): ${built.message.name} {
+${body}
+  },
+`;
+}
+
+export function emitSaga(project: Project, saga: Saga): PlannedFile[] {
+  const { catalog } = project;
+  const byName = new Map(catalog.messages.map((m) => [m.name, m]));
+  const built = builtMessages(project, saga);
+  const replies = replyNames(saga);
+  const involved = [...new Set([saga.startedBy, ...replies, ...built.map((b) => b.message.name)])].filter((n) => byName.has(n));
+  const machine = deriveSagaMachine(
+    saga.steps.map((step) => ({
+      name: step.name,
+      success: `${catalog.namespace}.${step.onSuccess}`,
+      failures: step.onFailure.map((f) => `${catalog.namespace}.${f}`),
+      ...(step.compensation === undefined ? {} : { compensation: { reply: `${catalog.namespace}.${step.compensation.reply}` } }),
+      timeoutMs: step.timeoutMs,
+    })),
+  );
+  const D = dataType(saga);
+  const B = buildersType(saga);
+  const imports = involved.map((n) => `import { ${n} } from '../../messages/${pathSegment(n)}.js';\n`).join('');
+  const step = (s: Saga['steps'][number]): string => {
+    const compensation =
+      s.compensation === undefined
+        ? ''
+        : `\n        compensation: { command: sends(${s.compensation.command}, (data: ${D}) => builders.${s.compensation.command}(data)), reply: awaits<${D}, ${s.compensation.reply}>(${s.compensation.reply}) },`;
+    return `      {
+        name: ${stringLiteral(s.name)},
+        participant: ${stringLiteral(s.participant)},
+        command: sends(${s.command}, (data: ${D}) => builders.${s.command}(data)),
+        success: awaits<${D}, ${s.onSuccess}>(${s.onSuccess}),
+        failures: [${s.onFailure.map((f) => `awaits<${D}, ${f}>(${f})`).join(', ')}],${compensation}
+        timeoutMs: ${s.timeoutMs},
+        retry: { maxAttempts: ${s.retry.maxAttempts}, backoff: { initialMs: ${s.retry.backoff.initialMs}, multiplier: ${s.retry.backoff.multiplier}, maxMs: ${s.retry.backoff.maxMs} } },
+      },`;
+  };
+  const generated = `${imports}import type { SagaDefinition, SagaMachine } from '../../../edasaga-runtime/saga/definition.js';
+import { awaits, sends, type SagaData } from '../saga-support.js';
+
+${jsDoc([`What the ${saga.name} knows: the ${saga.startedBy} that started it and the latest reply of each kind.`])}export type ${D} = SagaData<${saga.startedBy}, {
+${replies.map((r) => `  readonly ${r}?: ${r};\n`).join('')}}>;
+
+${jsDoc([`How the ${saga.name} builds the payload of every message it sends. Implemented (by you) in ${sagaBuildersPath(saga)}.`])}export interface ${B} {
+${built.map((b) => `  ${b.message.name}(data: ${D}): ${b.message.name};\n`).join('')}}
+
+${jsDoc([`The ${saga.name} state machine, as data (see docs/sagas.md for the diagram).`])}export const ${camelCase(saga.name)}Machine: SagaMachine = ${JSON.stringify(machine, null, 2)};
+
+${jsDoc([saga.description, `Orchestrated by the ${saga.orchestrator} service; started by ${saga.startedBy}; correlated by "${saga.correlationKey}".`])}export function ${sagaFactoryName(saga)}(builders: ${B}): SagaDefinition<${D}> {
+  return {
+    name: ${stringLiteral(saga.name)},
+    orchestrator: ${stringLiteral(saga.orchestrator)},
+    correlationKey: ${stringLiteral(saga.correlationKey)},
+    startedBy: {
+      type: ${saga.startedBy}.type,
+      topic: ${saga.startedBy}.topic,
+      decode: (envelope) => ${saga.startedBy}.decode(envelope).data,
+      start: (event): ${D} => ({ start: event as ${saga.startedBy}, replies: {} }),
+    },
+    steps: [
+${saga.steps.map(step).join('\n')}
+    ],
+    onCompleted: [${saga.onCompleted.map((n) => `sends(${n}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
+    onCompensated: [${saga.onCompensated.map((n) => `sends(${n}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
+    machine: ${camelCase(saga.name)}Machine,
+  };
+}
+`;
+  const userImports = [`import type { ${D}, ${B} } from '../generated/app/sagas/${pathSegment(saga.name)}.js';`];
+  const members = built.map((b) => ({ name: b.message.name, text: builderMember(saga, b, builderBody(catalog, saga, b.message, b.sources)) }));
+  const typeNames = built.map((b) => b.message.name);
+  const user = `// How the ${saga.name} turns what it knows into the payload of each message it sends. This file is
+// yours: edasaga created it once, with a default for every field whose name (and schema) it found in
+// the starting event or in an earlier reply, and \`todo(...)\` for the rest. It only ever adds a
+// builder here when the saga gains a message. Payloads are validated against the catalog when sent.
+${userImports.join('\n')}
+import type { ${typeNames.join(', ')} } from '../generated/index.js';
+import { optional, requireReply, todo } from '../generated/app/saga-support.js';
+
+// Referenced so that the defaults compile whichever helpers they happen to use.
+void optional;
+void requireReply;
+void todo;
+
+export const ${sagaBuildersName(saga)} = {
+${members.map((m) => m.text).join('')}} satisfies ${B};
+`;
+  return [
+    { path: sagaModulePath(saga), ownership: 'generated', content: generated },
+    {
+      path: sagaBuildersPath(saga),
+      ownership: 'user',
+      content: user,
+      extend: {
+        container: sagaBuildersName(saga),
+        members,
+        imports: { '../generated/index.js': typeNames, '../generated/app/saga-support.js': ['optional', 'requireReply', 'todo'] },
+      },
+    },
+  ];
+}
