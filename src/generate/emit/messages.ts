@@ -24,6 +24,11 @@ function keyExpression(message: Message, dataVar: string): string {
   return required ? `String(${access})` : `String(${access} ?? '')`;
 }
 
+function role(message: Message): string {
+  const owner = message.kind === 'command' ? `A command handled by the ${message.service} service` : `${message.kind === 'event' ? 'An event' : 'A reply'} published by the ${message.service} service`;
+  return `${owner}, on topic "${message.topic}", ordered by "${message.key}".`;
+}
+
 export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext): PlannedFile {
   const definitionNames = Object.keys(catalog.definitions);
   const scope = newScope(ctx.refTypeName, [...definitionNames, message.name, `${message.name}Message`]);
@@ -49,7 +54,7 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
   body.push(
     jsDoc([message.description, `The latest version (${latest}) of the payload.`, deprecated]) +
       `export type ${name} = ${latestType};\n`,
-    jsDoc([`A ${name} in its CloudEvents envelope, its data upcast to the latest version.`]) +
+    jsDoc([`The ${name} ${message.kind} in its CloudEvents envelope, its data upcast to the latest version.`]) +
       `export type ${name}Message = TypedEnvelope<${stringLiteral(type)}, ${name}>;\n`,
   );
 
@@ -76,7 +81,7 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
 `,
   );
 
-  const companion = `${jsDoc([message.description, `${message.kind} of the ${message.service} service on topic "${message.topic}", ordered by "${message.key}".`, deprecated])}export const ${name} = {
+  const companion = `${jsDoc([message.description, role(message), deprecated])}export const ${name} = {
   name: NAME,
   kind: ${stringLiteral(message.kind)},
   /** CloudEvents \`type\`. */

@@ -22,7 +22,7 @@ export interface CancelShipmentV1 {
  */
 export type CancelShipment = CancelShipmentV1;
 
-/** A CancelShipment in its CloudEvents envelope, its data upcast to the latest version. */
+/** The CancelShipment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type CancelShipmentMessage = TypedEnvelope<"com.example.orders.CancelShipment", CancelShipment>;
 
 const NAME = "CancelShipment";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): CancelShipmentMessage {
 /**
  * Cancel a booked delivery (compensates ScheduleShipment).
  *
- * command of the shipping service on topic "shipping-commands", ordered by "orderId".
+ * A command handled by the shipping service, on topic "shipping-commands", ordered by "orderId".
  */
 export const CancelShipment = {
   name: NAME,

@@ -22,7 +22,7 @@ export interface InventoryReleasedV1 {
  */
 export type InventoryReleased = InventoryReleasedV1;
 
-/** A InventoryReleased in its CloudEvents envelope, its data upcast to the latest version. */
+/** The InventoryReleased event in its CloudEvents envelope, its data upcast to the latest version. */
 export type InventoryReleasedMessage = TypedEnvelope<"com.example.orders.InventoryReleased", InventoryReleased>;
 
 const NAME = "InventoryReleased";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): InventoryReleasedMessage {
 /**
  * Stock held for the order was given back.
  *
- * event of the inventory service on topic "inventory", ordered by "orderId".
+ * An event published by the inventory service, on topic "inventory", ordered by "orderId".
  */
 export const InventoryReleased = {
   name: NAME,

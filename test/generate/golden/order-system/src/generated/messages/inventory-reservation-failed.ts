@@ -23,7 +23,7 @@ export interface InventoryReservationFailedV1 {
  */
 export type InventoryReservationFailed = InventoryReservationFailedV1;
 
-/** A InventoryReservationFailed in its CloudEvents envelope, its data upcast to the latest version. */
+/** The InventoryReservationFailed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type InventoryReservationFailedMessage = TypedEnvelope<"com.example.orders.InventoryReservationFailed", InventoryReservationFailed>;
 
 const NAME = "InventoryReservationFailed";
@@ -45,7 +45,7 @@ function decode(envelope: EventEnvelope): InventoryReservationFailedMessage {
 /**
  * At least one item is out of stock; nothing was held.
  *
- * event of the inventory service on topic "inventory", ordered by "orderId".
+ * An event published by the inventory service, on topic "inventory", ordered by "orderId".
  */
 export const InventoryReservationFailed = {
   name: NAME,

@@ -22,7 +22,7 @@ export interface InventoryReservedV1 {
  */
 export type InventoryReserved = InventoryReservedV1;
 
-/** A InventoryReserved in its CloudEvents envelope, its data upcast to the latest version. */
+/** The InventoryReserved event in its CloudEvents envelope, its data upcast to the latest version. */
 export type InventoryReservedMessage = TypedEnvelope<"com.example.orders.InventoryReserved", InventoryReserved>;
 
 const NAME = "InventoryReserved";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): InventoryReservedMessage {
 /**
  * Stock is held for the order.
  *
- * event of the inventory service on topic "inventory", ordered by "orderId".
+ * An event published by the inventory service, on topic "inventory", ordered by "orderId".
  */
 export const InventoryReserved = {
   name: NAME,

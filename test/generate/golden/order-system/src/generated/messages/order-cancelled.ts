@@ -23,7 +23,7 @@ export interface OrderCancelledV1 {
  */
 export type OrderCancelled = OrderCancelledV1;
 
-/** A OrderCancelled in its CloudEvents envelope, its data upcast to the latest version. */
+/** The OrderCancelled event in its CloudEvents envelope, its data upcast to the latest version. */
 export type OrderCancelledMessage = TypedEnvelope<"com.example.orders.OrderCancelled", OrderCancelled>;
 
 const NAME = "OrderCancelled";
@@ -45,7 +45,7 @@ function decode(envelope: EventEnvelope): OrderCancelledMessage {
 /**
  * The order could not be completed; any payment was refunded and any stock released.
  *
- * event of the order service on topic "orders", ordered by "orderId".
+ * An event published by the order service, on topic "orders", ordered by "orderId".
  */
 export const OrderCancelled = {
   name: NAME,

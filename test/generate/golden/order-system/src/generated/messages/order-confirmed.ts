@@ -23,7 +23,7 @@ export interface OrderConfirmedV1 {
  */
 export type OrderConfirmed = OrderConfirmedV1;
 
-/** A OrderConfirmed in its CloudEvents envelope, its data upcast to the latest version. */
+/** The OrderConfirmed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type OrderConfirmedMessage = TypedEnvelope<"com.example.orders.OrderConfirmed", OrderConfirmed>;
 
 const NAME = "OrderConfirmed";
@@ -45,7 +45,7 @@ function decode(envelope: EventEnvelope): OrderConfirmedMessage {
 /**
  * Payment, stock and shipment are all in place; the order will be delivered.
  *
- * event of the order service on topic "orders", ordered by "orderId".
+ * An event published by the order service, on topic "orders", ordered by "orderId".
  */
 export const OrderConfirmed = {
   name: NAME,

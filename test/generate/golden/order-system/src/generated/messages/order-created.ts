@@ -42,7 +42,7 @@ export interface OrderCreatedV2 {
  */
 export type OrderCreated = OrderCreatedV2;
 
-/** A OrderCreated in its CloudEvents envelope, its data upcast to the latest version. */
+/** The OrderCreated event in its CloudEvents envelope, its data upcast to the latest version. */
 export type OrderCreatedMessage = TypedEnvelope<"com.example.orders.OrderCreated", OrderCreated>;
 
 const NAME = "OrderCreated";
@@ -68,7 +68,7 @@ function decode(envelope: EventEnvelope): OrderCreatedMessage {
 /**
  * A customer placed an order. Carries the whole order (event-carried state transfer).
  *
- * event of the order service on topic "orders", ordered by "orderId".
+ * An event published by the order service, on topic "orders", ordered by "orderId".
  */
 export const OrderCreated = {
   name: NAME,

@@ -24,7 +24,7 @@ export interface PaymentCompletedV1 {
  */
 export type PaymentCompleted = PaymentCompletedV1;
 
-/** A PaymentCompleted in its CloudEvents envelope, its data upcast to the latest version. */
+/** The PaymentCompleted event in its CloudEvents envelope, its data upcast to the latest version. */
 export type PaymentCompletedMessage = TypedEnvelope<"com.example.orders.PaymentCompleted", PaymentCompleted>;
 
 const NAME = "PaymentCompleted";
@@ -46,7 +46,7 @@ function decode(envelope: EventEnvelope): PaymentCompletedMessage {
 /**
  * The customer was charged.
  *
- * event of the payment service on topic "payments", ordered by "orderId".
+ * An event published by the payment service, on topic "payments", ordered by "orderId".
  */
 export const PaymentCompleted = {
   name: NAME,

@@ -22,7 +22,7 @@ export interface PaymentFailedV1 {
  */
 export type PaymentFailed = PaymentFailedV1;
 
-/** A PaymentFailed in its CloudEvents envelope, its data upcast to the latest version. */
+/** The PaymentFailed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type PaymentFailedMessage = TypedEnvelope<"com.example.orders.PaymentFailed", PaymentFailed>;
 
 const NAME = "PaymentFailed";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): PaymentFailedMessage {
 /**
  * The charge was declined.
  *
- * event of the payment service on topic "payments", ordered by "orderId".
+ * An event published by the payment service, on topic "payments", ordered by "orderId".
  */
 export const PaymentFailed = {
   name: NAME,

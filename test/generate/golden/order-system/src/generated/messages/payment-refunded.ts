@@ -24,7 +24,7 @@ export interface PaymentRefundedV1 {
  */
 export type PaymentRefunded = PaymentRefundedV1;
 
-/** A PaymentRefunded in its CloudEvents envelope, its data upcast to the latest version. */
+/** The PaymentRefunded event in its CloudEvents envelope, its data upcast to the latest version. */
 export type PaymentRefundedMessage = TypedEnvelope<"com.example.orders.PaymentRefunded", PaymentRefunded>;
 
 const NAME = "PaymentRefunded";
@@ -46,7 +46,7 @@ function decode(envelope: EventEnvelope): PaymentRefundedMessage {
 /**
  * The charge was given back.
  *
- * event of the payment service on topic "payments", ordered by "orderId".
+ * An event published by the payment service, on topic "payments", ordered by "orderId".
  */
 export const PaymentRefunded = {
   name: NAME,

@@ -24,7 +24,7 @@ export interface ProcessPaymentV1 {
  */
 export type ProcessPayment = ProcessPaymentV1;
 
-/** A ProcessPayment in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ProcessPayment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ProcessPaymentMessage = TypedEnvelope<"com.example.orders.ProcessPayment", ProcessPayment>;
 
 const NAME = "ProcessPayment";
@@ -46,7 +46,7 @@ function decode(envelope: EventEnvelope): ProcessPaymentMessage {
 /**
  * Charge the customer for an order.
  *
- * command of the payment service on topic "payment-commands", ordered by "orderId".
+ * A command handled by the payment service, on topic "payment-commands", ordered by "orderId".
  */
 export const ProcessPayment = {
   name: NAME,

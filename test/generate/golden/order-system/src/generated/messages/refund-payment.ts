@@ -24,7 +24,7 @@ export interface RefundPaymentV1 {
  */
 export type RefundPayment = RefundPaymentV1;
 
-/** A RefundPayment in its CloudEvents envelope, its data upcast to the latest version. */
+/** The RefundPayment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type RefundPaymentMessage = TypedEnvelope<"com.example.orders.RefundPayment", RefundPayment>;
 
 const NAME = "RefundPayment";
@@ -46,7 +46,7 @@ function decode(envelope: EventEnvelope): RefundPaymentMessage {
 /**
  * Give back the money charged for an order (compensates ProcessPayment).
  *
- * command of the payment service on topic "payment-commands", ordered by "orderId".
+ * A command handled by the payment service, on topic "payment-commands", ordered by "orderId".
  */
 export const RefundPayment = {
   name: NAME,

@@ -22,7 +22,7 @@ export interface ReleaseInventoryV1 {
  */
 export type ReleaseInventory = ReleaseInventoryV1;
 
-/** A ReleaseInventory in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ReleaseInventory command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ReleaseInventoryMessage = TypedEnvelope<"com.example.orders.ReleaseInventory", ReleaseInventory>;
 
 const NAME = "ReleaseInventory";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): ReleaseInventoryMessage {
 /**
  * Give back stock held for an order (compensates ReserveInventory).
  *
- * command of the inventory service on topic "inventory-commands", ordered by "orderId".
+ * A command handled by the inventory service, on topic "inventory-commands", ordered by "orderId".
  */
 export const ReleaseInventory = {
   name: NAME,

@@ -23,7 +23,7 @@ export interface ReserveInventoryV1 {
  */
 export type ReserveInventory = ReserveInventoryV1;
 
-/** A ReserveInventory in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ReserveInventory command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ReserveInventoryMessage = TypedEnvelope<"com.example.orders.ReserveInventory", ReserveInventory>;
 
 const NAME = "ReserveInventory";
@@ -45,7 +45,7 @@ function decode(envelope: EventEnvelope): ReserveInventoryMessage {
 /**
  * Hold stock for every item of an order.
  *
- * command of the inventory service on topic "inventory-commands", ordered by "orderId".
+ * A command handled by the inventory service, on topic "inventory-commands", ordered by "orderId".
  */
 export const ReserveInventory = {
   name: NAME,

@@ -24,7 +24,7 @@ export interface ScheduleShipmentV1 {
  */
 export type ScheduleShipment = ScheduleShipmentV1;
 
-/** A ScheduleShipment in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ScheduleShipment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ScheduleShipmentMessage = TypedEnvelope<"com.example.orders.ScheduleShipment", ScheduleShipment>;
 
 const NAME = "ScheduleShipment";
@@ -46,7 +46,7 @@ function decode(envelope: EventEnvelope): ScheduleShipmentMessage {
 /**
  * Book a delivery for the order.
  *
- * command of the shipping service on topic "shipping-commands", ordered by "orderId".
+ * A command handled by the shipping service, on topic "shipping-commands", ordered by "orderId".
  */
 export const ScheduleShipment = {
   name: NAME,

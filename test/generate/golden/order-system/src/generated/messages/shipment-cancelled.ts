@@ -22,7 +22,7 @@ export interface ShipmentCancelledV1 {
  */
 export type ShipmentCancelled = ShipmentCancelledV1;
 
-/** A ShipmentCancelled in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ShipmentCancelled event in its CloudEvents envelope, its data upcast to the latest version. */
 export type ShipmentCancelledMessage = TypedEnvelope<"com.example.orders.ShipmentCancelled", ShipmentCancelled>;
 
 const NAME = "ShipmentCancelled";
@@ -44,7 +44,7 @@ function decode(envelope: EventEnvelope): ShipmentCancelledMessage {
 /**
  * A booked delivery was cancelled.
  *
- * event of the shipping service on topic "shipping", ordered by "orderId".
+ * An event published by the shipping service, on topic "shipping", ordered by "orderId".
  */
 export const ShipmentCancelled = {
   name: NAME,

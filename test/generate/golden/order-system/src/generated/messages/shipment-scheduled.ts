@@ -23,7 +23,7 @@ export interface ShipmentScheduledV1 {
  */
 export type ShipmentScheduled = ShipmentScheduledV1;
 
-/** A ShipmentScheduled in its CloudEvents envelope, its data upcast to the latest version. */
+/** The ShipmentScheduled event in its CloudEvents envelope, its data upcast to the latest version. */
 export type ShipmentScheduledMessage = TypedEnvelope<"com.example.orders.ShipmentScheduled", ShipmentScheduled>;
 
 const NAME = "ShipmentScheduled";
@@ -45,7 +45,7 @@ function decode(envelope: EventEnvelope): ShipmentScheduledMessage {
 /**
  * A delivery is booked.
  *
- * event of the shipping service on topic "shipping", ordered by "orderId".
+ * An event published by the shipping service, on topic "shipping", ordered by "orderId".
  */
 export const ShipmentScheduled = {
   name: NAME,
