@@ -25,10 +25,19 @@
 // line with exit 2, never as a stack trace. Write JSON with `this.writeJson(value)`.
 
 import { Command, Errors, Flags } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { EXIT_INVALID_INPUT, exitCodeFor } from './exit-codes.js';
 import { renderDiagnostics, shouldColor, summaryLine } from './render.js';
 import { BASE_FLAG_SPEC } from './flag-spec.js';
+
+// oclif does not export these two; same shapes as its interfaces/parser.d.ts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = { [name: string]: any };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = { [name: string]: any };
+type Input<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.Input<F, B, A>;
+type ParserOutput<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.ParserOutput<F, B, A>;
 
 /** The --format flag; `extra` adds formats a command renders itself (e.g. 'sarif', 'markdown'). */
 export function formatFlag(extra: readonly string[] = []) {
@@ -45,25 +54,12 @@ export interface ProjectFlags {
   readonly saga?: readonly string[] | undefined;
 }
 
-export abstract class EdasagaCommand extends Command {
-  static override baseFlags = {
-    catalog: Flags.string({
-      description: BASE_FLAG_SPEC.catalog.description,
-      default: BASE_FLAG_SPEC.catalog.default,
-      helpGroup: 'GLOBAL',
-    }),
-    saga: Flags.string({
-      description: BASE_FLAG_SPEC.saga.description,
-      multiple: true,
-      helpGroup: 'GLOBAL',
-    }),
-    format: formatFlag(),
-  };
-
-  /** Options for loadProject from the base flags. */
-  protected projectOptions(flags: ProjectFlags): { catalogPath: string; sagaPaths?: readonly string[] } {
-    return flags.saga && flags.saga.length > 0 ? { catalogPath: flags.catalog, sagaPaths: flags.saga } : { catalogPath: flags.catalog };
-  }
+/**
+ * Base of commands that do not read a catalog (e.g. `init`): --format, clean usage errors (exit 2),
+ * diagnostics printing and exit codes. Commands that read a catalog extend EdasagaCommand below.
+ */
+export abstract class EdasagaBaseCommand extends Command {
+  static override baseFlags = { format: formatFlag() };
 
   /** Prints diagnostics in `format` (text goes to stderr when there are errors) and sets the exit code. */
   protected finish(diagnostics: readonly Diagnostic[], format: string, sources?: { text(file: string): string | undefined }, okMessage?: string): void {
@@ -91,9 +87,22 @@ export abstract class EdasagaCommand extends Command {
     this.exit(EXIT_INVALID_INPUT);
   }
 
+  /** Every failure of flag/argument parsing is a usage error (exit 2), whatever oclif calls it. */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (err) {
+      if (err instanceof Errors.ExitError) throw err;
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    if (isParseError(err)) {
+    if (err instanceof UsageError) {
       const id = this.id ? ` ${this.id.replace(/:/g, ' ')}` : '';
       process.stderr.write(`error: ${err.message.split('\n').map((l) => l.trimEnd()).filter((l) => !/^See more help/.test(l.trim())).join('\n       ')}\nSee: ${this.config.bin}${id} --help\n`);
       this.exit(EXIT_INVALID_INPUT);
@@ -102,6 +111,29 @@ export abstract class EdasagaCommand extends Command {
   }
 }
 
-function isParseError(err: unknown): err is Error {
-  return err instanceof Errors.CLIError && 'parse' in err;
+/** Base of commands that read a catalog and sagas: adds --catalog and --saga. */
+export abstract class EdasagaCommand extends EdasagaBaseCommand {
+  static override baseFlags = {
+    catalog: Flags.string({
+      description: BASE_FLAG_SPEC.catalog.description,
+      default: BASE_FLAG_SPEC.catalog.default,
+      helpGroup: 'GLOBAL',
+    }),
+    saga: Flags.string({
+      description: BASE_FLAG_SPEC.saga.description,
+      multiple: true,
+      helpGroup: 'GLOBAL',
+    }),
+    format: formatFlag(),
+  };
+
+  /** Options for loadProject from the base flags. */
+  protected projectOptions(flags: ProjectFlags): { catalogPath: string; sagaPaths?: readonly string[] } {
+    return flags.saga && flags.saga.length > 0 ? { catalogPath: flags.catalog, sagaPaths: flags.saga } : { catalogPath: flags.catalog };
+  }
+}
+
+/** A mistake in how the command was invoked (flags, arguments). */
+export class UsageError extends Error {
+  override name = 'UsageError';
 }

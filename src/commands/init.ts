@@ -1,0 +1,27 @@
+import { Args, Flags } from '@oclif/core';
+import { EdasagaBaseCommand } from '../cli/base-command.js';
+
+export default class Init extends EdasagaBaseCommand {
+  static override summary = 'Create a new edasaga project from a template.';
+  static override description =
+    'Copies a template (default: the order system) into DIR. Never overwrites: refuses a non-empty directory unless ' +
+    '--force, and even then keeps every existing file. Writes the language schemas to .edasaga/schemas/ and points ' +
+    'the YAML files at them, so editors complete and check catalog.yaml and sagas/*.yaml.';
+  static override examples = ['<%= config.bin %> init my-shop', '<%= config.bin %> init hello --template minimal'];
+  static override args = {
+    dir: Args.string({ description: 'Directory to create the project in.', default: '.' }),
+  };
+  static override flags = {
+    template: Flags.string({ description: 'Template to copy.', options: ['order-system', 'minimal'], default: 'order-system' }),
+    force: Flags.boolean({ description: 'Add missing template files to a non-empty directory (existing files are kept).', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Init);
+    const { runInit } = await import('../init/run-init.js');
+    process.exitCode = runInit(
+      { dir: args.dir, template: flags.template === 'minimal' ? 'minimal' : 'order-system', force: flags.force, format: flags.format === 'json' ? 'json' : 'text' },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+  }
+}
