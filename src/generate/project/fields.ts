@@ -46,17 +46,27 @@ export function payloadFields(catalog: Catalog, message: Message): PayloadField[
   }));
 }
 
-/** Same schema as written (so the TypeScript types the generator prints are the same too). */
-export function sameSchema(a: JsonSchema, b: JsonSchema): boolean {
-  return stableJson(a) === stableJson(b);
+/**
+ * Whether a value of schema `from` can be put where schema `to` is expected, judged on the parts
+ * that shape the TypeScript type ($ref, type, enum, items, properties); constraints such as
+ * minLength or format are left to the validator that checks every payload before it is sent.
+ */
+export function sameSchema(from: JsonSchema, to: JsonSchema): boolean {
+  return typeShape(from) === typeShape(to);
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+const SHAPE_KEYWORDS = new Set(['$ref', 'type', 'enum', 'const', 'items', 'properties', 'required', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'nullable']);
+
+function typeShape(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(typeShape).join(',')}]`;
   if (isObject(value)) {
-    // `description` and `default` do not change the type.
-    const keys = Object.keys(value).filter((k) => k !== 'description' && k !== 'default' && k !== 'examples' && k !== 'title').sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
+    const keys = Object.keys(value).filter((k) => SHAPE_KEYWORDS.has(k)).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${k === 'properties' ? propertiesShape(value[k]) : typeShape(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+function propertiesShape(value: unknown): string {
+  if (!isObject(value)) return typeShape(value);
+  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${typeShape(value[k])}`).join(',')}}`;
 }

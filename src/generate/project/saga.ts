@@ -108,30 +108,24 @@ function sourcesFor(saga: Saga, byName: Map<string, Message>, target: { kind: 'c
 function builderBody(catalog: Catalog, saga: Saga, message: Message, sources: readonly Source[]): string {
   const lines: string[] = [];
   for (const field of payloadFields(catalog, message)) {
-    let expression: string | undefined;
-    let guaranteed = false;
-    for (const source of sources) {
-      const match = payloadFields(catalog, source.message).find((f) => f.name === field.name && sameSchema(f.schema, field.schema));
-      if (match === undefined) continue;
-      if (source.start) {
-        expression = propertyAccess('data.start', field.name);
-        guaranteed = match.required;
-      } else if (field.required) {
-        expression = propertyAccess(`requireReply(data, ${stringLiteral(source.message.name)})`, field.name);
-        guaranteed = match.required;
-      } else {
-        expression = `data.replies.${source.message.name}?.${field.name}`;
-        if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field.name)) expression = `data.replies.${source.message.name}?.[${stringLiteral(field.name)}]`;
-      }
-      break;
-    }
     const key = propertyKey(field.name);
-    if (expression === undefined) {
-      if (field.required) lines.push(`      ${key}: todo(${stringLiteral(`${saga.name}: ${message.name}.${field.name}`)}),`);
-    } else if (field.required || guaranteed) {
-      lines.push(`      ${key}: ${expression},`);
-    } else {
-      lines.push(`      ...optional(${stringLiteral(field.name)}, ${expression}),`);
+    const matches = sources.filter((source) => payloadFields(catalog, source.message).some((f) => f.name === field.name && sameSchema(f.schema, field.schema)));
+    const fromStart = matches.find((source) => source.start);
+    const replies = matches.filter((source) => !source.start);
+    const startRequired = fromStart !== undefined && payloadFields(catalog, fromStart.message).some((f) => f.name === field.name && f.required);
+    const optionalAccess = (source: Source): string => `data.replies.${source.message.name}?.${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field.name) ? field.name : `[${stringLiteral(field.name)}]`}`;
+    if (fromStart !== undefined && (startRequired || !field.required)) {
+      const access = propertyAccess('data.start', field.name);
+      lines.push(startRequired ? `      ${key}: ${access},` : `      ...optional(${stringLiteral(field.name)}, ${access}),`);
+    } else if (replies.length > 0 && field.required) {
+      // The reply (or one of several alternatives, e.g. the failure that ended the saga) must be there.
+      const last = replies[replies.length - 1]!;
+      const chain = [...replies.slice(0, -1).map(optionalAccess), propertyAccess(`requireReply(data, ${stringLiteral(last.message.name)})`, field.name)];
+      lines.push(`      ${key}: ${chain.join(' ?? ')},`);
+    } else if (replies.length > 0) {
+      lines.push(`      ...optional(${stringLiteral(field.name)}, ${replies.map(optionalAccess).join(' ?? ')}),`);
+    } else if (field.required) {
+      lines.push(`      ${key}: todo(${stringLiteral(`${saga.name}: ${message.name}.${field.name}`)}),`);
     }
   }
   return `    return {\n${lines.join('\n')}\n    };`;
