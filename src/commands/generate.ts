@@ -1,34 +1,36 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { EdasagaCommand } from '../cli/base-command.js';
+import { shouldColor } from '../cli/render.js';
 
-export default class Generate extends Command {
+export default class Generate extends EdasagaCommand {
   static override summary = 'Generate typed messages, validators, upcasters, a registry and handler skeletons from the catalog.';
 
-  static override description = `Generated code goes under src/generated/ (owned by edasaga, listed with hashes in .edasaga/manifest.json);
-user code (src/services/<service>/handlers.ts, src/upcasters/<message>.ts) is created once and afterwards only extended.
-Hand edits to generated files are reported, never silently replaced (--force replaces them).`;
+  static override description =
+    'Generated code goes under src/generated/ (owned by edasaga, listed with content hashes in .edasaga/manifest.json) and is ' +
+    'rewritten only when it changes. User code (src/services/<service>/handlers.ts, src/upcasters/<message>.ts) is created once ' +
+    'and afterwards only extended. A generated file edited by hand is reported, not replaced (--force replaces it).\n' +
+    'Exit codes: 0 done (or up to date), 1 stale or hand-edited output (--check) or hand-edited files left alone, 2 invalid catalog or usage.';
 
   static override examples = [
     '<%= config.bin %> generate',
     '<%= config.bin %> generate --catalog examples/order-system/catalog.yaml --out ./order-system',
-    '<%= config.bin %> generate --check   # in CI: exit 1 when generated code is stale or edited',
+    '<%= config.bin %> generate --check',
+    '<%= config.bin %> generate --dry-run',
   ];
 
   static override flags = {
-    catalog: Flags.string({ char: 'c', summary: 'Catalog file.', default: 'catalog.yaml' }),
-    saga: Flags.string({ char: 's', summary: 'Saga file (repeatable); default: sagas/*.yaml beside the catalog.', multiple: true }),
-    format: Flags.string({ summary: 'Output format.', options: ['text', 'json'], default: 'text' }),
-    out: Flags.string({ char: 'o', summary: "Output directory; default: the catalog's directory." }),
-    check: Flags.boolean({ summary: 'Write nothing; exit 1 when the output is stale or was edited by hand.', exclusive: ['dry-run', 'force'] }),
-    'dry-run': Flags.boolean({ summary: 'Write nothing; list what would change.' }),
-    force: Flags.boolean({ summary: 'Replace (or remove) generated files even when they were edited by hand.' }),
+    out: Flags.string({ char: 'o', description: "Output directory. Default: the catalog's directory." }),
+    check: Flags.boolean({ description: 'Write nothing; exit 1 when the output is stale or was edited by hand (for CI).', exclusive: ['dry-run', 'force'] }),
+    'dry-run': Flags.boolean({ description: 'Write nothing; list what would change.' }),
+    force: Flags.boolean({ description: 'Replace (or remove) generated files even when they were edited by hand.' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Generate);
-    // Loaded here, not at the top: other commands must not pay for ajv and the generator.
+    // Loaded only now: other commands (and --help) never pay for ajv and the generator.
     const { runGenerateCommand } = await import('../generate/run.js');
-    const { shouldColor } = await import('../cli/render.js');
-    const code = await runGenerateCommand(
+    const format = flags.format === 'json' ? 'json' : 'text';
+    process.exitCode = await runGenerateCommand(
       {
         catalog: flags.catalog,
         ...(flags.saga === undefined ? {} : { sagas: flags.saga }),
@@ -36,11 +38,10 @@ Hand edits to generated files are reported, never silently replaced (--force rep
         check: flags.check,
         dryRun: flags['dry-run'],
         force: flags.force,
-        format: flags.format === 'json' ? 'json' : 'text',
-        color: shouldColor(process.stderr),
+        format,
+        color: format === 'text' && shouldColor(process.stderr),
       },
       { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
     );
-    if (code !== 0) this.exit(code);
   }
 }

@@ -2,7 +2,7 @@
 // located diagnostics as `validate`), plan, apply, report. Returns the exit code.
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { renderDiagnostics } from '../cli/render.js';
+import { renderDiagnostics, summaryLine } from '../cli/render.js';
 import { generate, renderOutcome, type GenerateOutcome } from './index.js';
 import { loadForGenerate } from './load.js';
 
@@ -28,7 +28,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, output
   const loaded = await loadForGenerate(options.catalog, options.sagas);
   if (loaded.project === undefined) {
     if (options.format === 'json') output.stdout(renderDiagnostics(loaded.diagnostics, { format: 'json', color: false }));
-    else output.stderr(render(loaded.diagnostics));
+    else output.stderr(`${render(loaded.diagnostics)}\n${summaryLine(loaded.diagnostics)}; nothing generated\n`);
     return 2;
   }
   const bundleProblems = loaded.bundleProblems;
@@ -62,6 +62,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, output
     return exitCode;
   }
   if (diagnostics.length > 0) output.stderr(render(diagnostics));
+  if (loaded.diagnostics.length > 0 || outcome.diagnostics.length > 0) output.stderr(`${summaryLine(diagnostics)}\n`);
   const lines = renderOutcome(outcome, { check: options.check === true, dryRun: options.dryRun === true });
   if (lines.length > 0) output.stdout(`${lines.join('\n')}\n`);
   return exitCode;

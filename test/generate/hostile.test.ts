@@ -19,7 +19,7 @@ describe('hostile catalog text', () => {
     dir = makeWorkspace();
     const loaded = await loadForGenerate(HOSTILE, []);
     expect(loaded.diagnostics).toEqual([]);
-    const outcome = await generate(loaded.project as Project, { outDir: dir, ...(loaded.bundle ? { bundle: loaded.bundle } : {}) });
+    const outcome = await generate(loaded.project as Project, { outDir: dir, emitters: [], ...(loaded.bundle ? { bundle: loaded.bundle } : {}) });
     expect(outcome.exitCode).toBe(0);
   });
   afterAll(() => removeWorkspace(dir));
@@ -48,7 +48,7 @@ process.stdout.write(JSON.stringify({ results, rejected, topic: Evil.topic, pwne
   });
 
   it('escapes comment terminators in documentation', async () => {
-    const plan = planProject((await loadForGenerate(HOSTILE, [])).project as Project);
+    const plan = planProject((await loadForGenerate(HOSTILE, [])).project as Project, { emitters: [] });
     for (const file of plan.files) {
       // Every `*/` in a file either closes a comment opened on its own line or is escaped/quoted.
       for (const line of file.content.split('\n')) {

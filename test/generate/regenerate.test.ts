@@ -12,7 +12,7 @@ function project(edit: (raw: Record<string, any>) => void = () => undefined) {
 }
 
 function gen(loaded: ReturnType<typeof project>, options: GenerateOptions) {
-  return generate(loaded.project, { ...options, bundle: loaded.bundle });
+  return generate(loaded.project, { ...options, bundle: loaded.bundle, emitters: [] });
 }
 
 describe('regeneration', () => {
