@@ -1,0 +1,319 @@
+// Compatibility checks over a whole catalog: every message's versions pairwise by its mode, and,
+// given a baseline (another revision of the same catalog), immutability of published versions,
+// removed messages/versions that are still consumed, and changed topics or ordering keys.
+
+import { canonical } from './canonical.js';
+import { explain, type ExplainContext } from './explain.js';
+import { directionsOf, isTransitive, PairChecker, type Direction, type SchemaFinding } from './pair.js';
+import { RULES, type Policy, type RuleId } from './rules.js';
+import type { SchemaRefResolver, SchemaScope } from './schema-node.js';
+import type { AcceptedBreak, CompatibilityMode, Message, MessageVersion, Project, SourceLocation } from '../model/types.js';
+
+export type FindingSeverity = 'error' | 'warning' | 'note';
+
+/** One finding, located and explained, ready for any output format. */
+export interface CompatFinding {
+  readonly rule: RuleId;
+  readonly severity: FindingSeverity;
+  /** Message name; absent for standalone schema files. */
+  readonly message?: string;
+  readonly fromVersion?: number;
+  readonly toVersion?: number;
+  /** `v1 → v2`, with the baseline named when one side comes from it. */
+  readonly pair: string;
+  readonly direction?: Direction;
+  /** JSON pointer inside the payload schema the finding is about ('' = root). */
+  readonly path: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly explanation: string;
+  readonly oldValue?: unknown;
+  readonly newValue?: unknown;
+  /** Set when an `acceptedBreaks` entry accepts this finding (it is then a warning). */
+  readonly accepted?: { readonly reason: string; readonly loc: SourceLocation };
+}
+
+export interface CompatReport {
+  readonly compatible: boolean;
+  readonly policy: Policy;
+  readonly findings: readonly CompatFinding[];
+  /** Number of schema pairs compared. */
+  readonly pairs: number;
+  /** Free-form notes for the summary (e.g. "the catalog did not exist at main"). */
+  readonly notes: readonly string[];
+}
+
+export interface Locator {
+  locate(file: string, pointer: string): SourceLocation | undefined;
+}
+
+export interface CatalogSide {
+  readonly project: Project;
+  readonly resolver: SchemaRefResolver;
+  readonly sources: Locator;
+  /** How versions of this side are named in output: undefined for the working catalog, e.g. `main`. */
+  readonly label?: string;
+}
+
+export interface CatalogCheckOptions {
+  readonly policy: Policy;
+  /** Check every message with this mode instead of its own. */
+  readonly mode?: CompatibilityMode;
+  /** Keep tolerated changes in the report (as notes). */
+  readonly includeCompatible?: boolean;
+  readonly checker?: PairChecker;
+}
+
+const NOUN: Record<Message['kind'], string> = { event: 'events', command: 'commands', reply: 'replies' };
+
+export function finalize(findings: CompatFinding[], policy: Policy, pairs: number, notes: string[] = []): CompatReport {
+  return { compatible: findings.every((f) => f.severity !== 'error'), policy, findings, pairs, notes };
+}
+
+/** Every message's versions checked pairwise according to its compatibility mode. */
+export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOptions): { findings: CompatFinding[]; pairs: number } {
+  const checker = options.checker ?? new PairChecker();
+  const scope: SchemaScope = { file: side.project.catalog.file, resolver: side.resolver };
+  const findings: CompatFinding[] = [];
+  let pairs = 0;
+  for (const message of side.project.catalog.messages) {
+    const mode = options.mode ?? message.compatibility;
+    if (directionsOf(mode).length === 0) continue;
+    const versions = message.versions;
+    for (let i = 1; i < versions.length; i++) {
+      const to = versions[i] as MessageVersion;
+      const froms = isTransitive(mode) ? versions.slice(0, i) : [versions[i - 1] as MessageVersion];
+      for (const from of froms) {
+        pairs++;
+        const raw = checker.check(from.payload, scope, to.payload, scope, mode, options.policy);
+        for (const f of raw) {
+          const located = locateFinding(f, from, to, side, side);
+          const finding = toCompatFinding(f, message, from.version, to.version, located, options.policy, {
+            oldLabel: `v${from.version}`,
+            newLabel: `v${to.version}`,
+          });
+          if (finding.severity === 'note' && !options.includeCompatible) continue;
+          findings.push(finding);
+        }
+      }
+    }
+  }
+  return { findings, pairs };
+}
+
+function locateFinding(f: SchemaFinding, from: MessageVersion, to: MessageVersion, oldSide: CatalogSide, newSide: CatalogSide): SourceLocation {
+  // Point into the new version where the path exists there; the nearest existing ancestor otherwise.
+  const file = newSide.project.catalog.file;
+  if (f.newPath !== undefined) {
+    const loc = newSide.sources.locate(file, to.pointer + f.newPath);
+    if (loc) return loc;
+  }
+  if (f.oldPath !== undefined && f.newPath === undefined) {
+    const loc = oldSide.sources.locate(oldSide.project.catalog.file, from.pointer + f.oldPath);
+    if (loc) return loc;
+  }
+  return to.loc;
+}
+
+function toCompatFinding(
+  f: SchemaFinding,
+  message: Message,
+  fromVersion: number,
+  toVersion: number,
+  loc: SourceLocation,
+  policy: Policy,
+  labels: { oldLabel: string; newLabel: string },
+): CompatFinding {
+  const info = RULES[f.rule];
+  const ctx: ExplainContext = { ...labels, noun: NOUN[message.kind], lenientOnly: f.compatible && policy === 'lenient' && !info.strict };
+  const accepted = f.compatible ? undefined : acceptance(message.acceptedBreaks, f.rule, (v) => v > fromVersion && v <= toVersion);
+  return {
+    rule: f.rule,
+    severity: f.compatible ? 'note' : accepted ? 'warning' : 'error',
+    message: message.name,
+    fromVersion,
+    toVersion,
+    pair: `${labels.oldLabel} → ${labels.newLabel}`,
+    direction: f.direction,
+    path: (f.direction === 'backward' ? (f.newPath ?? f.oldPath) : (f.newPath ?? f.oldPath)) ?? '',
+    file: loc.file,
+    line: loc.line,
+    col: loc.col,
+    explanation: explain(f, ctx),
+    ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
+    ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),
+    ...(accepted ? { accepted: { reason: accepted.reason, loc: accepted.loc } } : {}),
+  };
+}
+
+function acceptance(breaks: readonly AcceptedBreak[], rule: RuleId, versionOk: (v: number) => boolean): AcceptedBreak | undefined {
+  return breaks.find((b) => (b.rule === rule || b.rule === '*') && versionOk(b.version));
+}
+
+// ------------------------------------------------------------------ against a baseline
+
+/** Services and sagas that consume a message in a project. */
+export function consumersOf(project: Project, message: string): string[] {
+  const out: string[] = [];
+  for (const s of project.catalog.subscriptions) if (s.message === message) out.push(`service ${s.service}`);
+  for (const saga of project.sagas) {
+    const uses =
+      saga.startedBy === message ||
+      saga.onCompleted.includes(message) ||
+      saga.onCompensated.includes(message) ||
+      saga.steps.some(
+        (st) =>
+          st.command === message ||
+          st.onSuccess === message ||
+          st.onFailure.includes(message) ||
+          st.compensation?.command === message ||
+          st.compensation?.reply === message,
+      );
+    if (uses) out.push(`saga ${saga.name}`);
+  }
+  return out;
+}
+
+const EDITABLE = new Set(['description', 'title', 'examples', '$comment']);
+
+/** A payload with descriptions, titles and examples removed, for the immutability check. */
+function withoutProse(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutProse);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (EDITABLE.has(k) && (typeof x === 'string' || k === 'examples')) continue;
+    out[k] = withoutProse(x);
+  }
+  return out;
+}
+
+export function checkAgainstBaseline(
+  baseline: CatalogSide & { readonly label: string },
+  current: CatalogSide,
+  options: CatalogCheckOptions,
+): { findings: CompatFinding[]; pairs: number } {
+  const checker = options.checker ?? new PairChecker();
+  const findings: CompatFinding[] = [];
+  let pairs = 0;
+  const base = baseline.label;
+  const curFile = current.project.catalog.file;
+  const curMessages = new Map(current.project.catalog.messages.map((m) => [m.name, m]));
+  const catalogLoc = current.sources.locate(curFile, '/messages') ?? { file: curFile, line: 1, col: 1 };
+
+  for (const old of baseline.project.catalog.messages) {
+    const now = curMessages.get(old.name);
+    const noun = NOUN[old.kind];
+    if (!now) {
+      // Consumers recorded in the baseline that still exist now may still be deployed, listening.
+      const services = new Set(current.project.catalog.services.map((s) => s.name));
+      const sagas = new Set(current.project.sagas.map((s) => s.name));
+      const still = consumersOf(baseline.project, old.name).filter((c) =>
+        c.startsWith('service ') ? services.has(c.slice(8)) : sagas.has(c.slice(5)),
+      );
+      if (still.length > 0) {
+        findings.push({
+          rule: 'MESSAGE_REMOVED',
+          severity: 'error',
+          message: old.name,
+          pair: `${base} → working tree`,
+          path: '',
+          ...catalogLoc,
+          explanation: `${old.name} exists in ${base} and is consumed there by ${still.join(', ')}, which still exist: removing it leaves them without the ${noun} they expect (remove the consumers first, in an earlier change)`,
+        });
+      }
+      continue;
+    }
+    const latest = now.versions[now.versions.length - 1]?.version ?? 0;
+    const acceptLatest = (rule: RuleId): AcceptedBreak | undefined => acceptance(now.acceptedBreaks, rule, (v) => v === latest);
+    const at = (segments: string): SourceLocation => current.sources.locate(curFile, `/messages/${escape(now.name)}${segments}`) ?? now.loc;
+
+    if (old.topic !== now.topic) {
+      findings.push(
+        catalogFinding('TOPIC_CHANGED', now, at('/topic'), base, acceptLatest('TOPIC_CHANGED'), {
+          explanation: `${now.name} moves from topic "${old.topic}" (${base}) to "${now.topic}": consumers subscribed to "${old.topic}" stop receiving it`,
+          oldValue: old.topic,
+          newValue: now.topic,
+        }),
+      );
+    }
+    if (old.key !== now.key) {
+      findings.push(
+        catalogFinding('KEY_CHANGED', now, at('/key'), base, acceptLatest('KEY_CHANGED'), {
+          explanation: `${now.name} is ordered and partitioned by "${now.key}" instead of "${old.key}" (${base}): events of one ${old.key} may now be consumed out of order`,
+          oldValue: old.key,
+          newValue: now.key,
+        }),
+      );
+    }
+
+    const nowVersions = new Map(now.versions.map((v) => [v.version, v]));
+    const consumers = consumersOf(current.project, now.name);
+    for (const ov of old.versions) {
+      const nv = nowVersions.get(ov.version);
+      if (!nv) {
+        if (consumers.length > 0) {
+          findings.push(
+            catalogFinding('VERSION_REMOVED', now, at('/versions'), base, acceptLatest('VERSION_REMOVED'), {
+              explanation: `v${ov.version} of ${now.name} exists in ${base} but was removed, while ${consumers.join(', ')} still consume ${now.name}: ${noun} written with v${ov.version} can no longer be decoded`,
+            }),
+          );
+        }
+        continue;
+      }
+      // Published versions are immutable: prose may change, what is valid may not.
+      pairs++;
+      const textChanged = canonical(withoutProse(ov.payload)) !== canonical(withoutProse(nv.payload));
+      const oldScope: SchemaScope = { file: baseline.project.catalog.file, resolver: baseline.resolver };
+      const newScope: SchemaScope = { file: curFile, resolver: current.resolver };
+      const raw = checker.check(ov.payload, oldScope, nv.payload, newScope, 'FULL', 'strict');
+      const structural = raw.filter((f) => RULES[f.rule].family !== 'annotation');
+      if (!textChanged && structural.length === 0) continue;
+      const first = structural.find((f) => !f.compatible) ?? structural[0];
+      const detail = first
+        ? `: ${first.rule} at ${first.newPath || first.oldPath || '/'}${structural.length > 1 ? ` (+${structural.length - 1} more)` : ''}`
+        : '';
+      const loc = (first?.newPath !== undefined && current.sources.locate(curFile, nv.pointer + first.newPath)) || nv.loc;
+      findings.push(
+        catalogFinding('PUBLISHED_VERSION_EDITED', now, loc, base, acceptance(now.acceptedBreaks, 'PUBLISHED_VERSION_EDITED', (v) => v === ov.version), {
+          explanation: `v${ov.version} of ${now.name} was published in ${base} and has been edited${detail}: consumers and stored ${noun} already rely on it; publish the change as v${latest + 1} instead`,
+          fromVersion: ov.version,
+          toVersion: nv.version,
+          path: first ? (first.newPath ?? first.oldPath ?? '') : '',
+        }),
+      );
+    }
+  }
+  return { findings, pairs };
+}
+
+function escape(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function catalogFinding(
+  rule: RuleId,
+  message: Message,
+  loc: SourceLocation,
+  base: string,
+  accepted: AcceptedBreak | undefined,
+  extra: { explanation: string; oldValue?: unknown; newValue?: unknown; fromVersion?: number; toVersion?: number; path?: string },
+): CompatFinding {
+  return {
+    rule,
+    severity: accepted ? 'warning' : 'error',
+    message: message.name,
+    pair: extra.fromVersion !== undefined ? `v${extra.fromVersion} (${base}) → v${extra.toVersion}` : `${base} → working tree`,
+    path: extra.path ?? '',
+    file: loc.file,
+    line: loc.line,
+    col: loc.col,
+    explanation: extra.explanation,
+    ...(extra.fromVersion !== undefined ? { fromVersion: extra.fromVersion } : {}),
+    ...(extra.toVersion !== undefined ? { toVersion: extra.toVersion } : {}),
+    ...(extra.oldValue !== undefined ? { oldValue: extra.oldValue } : {}),
+    ...(extra.newValue !== undefined ? { newValue: extra.newValue } : {}),
+    ...(accepted ? { accepted: { reason: accepted.reason, loc: accepted.loc } } : {}),
+  };
+}
