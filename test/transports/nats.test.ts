@@ -1,9 +1,9 @@
 // The transport contract against a real NATS JetStream server (127.0.0.1:4222).
-import { describe } from 'vitest';
-import { deadLetterTopic, type Transport } from '../../src/runtime/transport.js';
-import { createNatsTransport, natsStreamName, type NatsTransportOptions } from '../../src/runtime/transports/nats.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deadLetterTopic, type Delivery, type Transport } from '../../src/runtime/transport.js';
+import { createNatsTransport, natsStreamName, type NatsTransport, type NatsTransportOptions } from '../../src/runtime/transports/nats.js';
 import { skipUnlessReachable } from './broker-reachable.js';
-import { transportContract } from './contract.js';
+import { message, transportContract, waitFor } from './contract.js';
 import { deliveryCapTest } from './delivery-cap.js';
 
 const URL = 'nats://127.0.0.1:4222';
@@ -49,4 +49,75 @@ describe.skipIf(skip)('nats transport', () => {
 
 describe.skipIf(skip)('nats transport: delivery cap', () => {
   deliveryCapTest((maxDeliveries) => createNatsTransport({ ...NATS_TEST_OPTIONS, maxDeliveries }), dropNatsStreams, 30_000);
+});
+
+describe.skipIf(skip)('nats transport: holding and crashing', () => {
+  const run = Math.random().toString(36).slice(2, 10);
+  const topics: string[] = [];
+  const transports: Transport[] = [];
+  const open = async (options: Partial<NatsTransportOptions> = {}) => {
+    const transport = await createNatsTransport({ ...NATS_TEST_OPTIONS, ...options });
+    transports.push(transport);
+    return transport;
+  };
+
+  let releaseHungHandler = (): void => undefined;
+
+  afterAll(async () => {
+    releaseHungHandler();
+    await Promise.allSettled(transports.map((t) => t.close()));
+    await dropNatsStreams(transports[0]!, topics);
+  });
+
+  it('keeps a message through a retry delay longer than ack_wait without a server redelivery', async () => {
+    const t = `edasaga-test-${run}-hold`;
+    topics.push(t);
+    const transport = (await open({ ackWaitMs: 1000 })) as NatsTransport;
+    await transport.ensureTopics([t]);
+    const attempts: number[] = [];
+    await transport.subscribe({
+      group: `${t}-g`,
+      topics: [t],
+      handle: async (d) => {
+        attempts.push(d.attempt);
+        return d.attempt === 1 ? { kind: 'retry', delayMs: 2500 } : { kind: 'ack' };
+      },
+    });
+    await transport.publish([message(t, 'k', { n: 1 })]);
+    await waitFor('the second attempt', () => attempts.length >= 2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(attempts).toEqual([1, 2]);
+    // Progress acks kept the server from redelivering while the retry delay ran.
+    const info = await transport.manager.consumers.info(natsStreamName(t), `${t}-g`);
+    expect(info.delivered.consumer_seq, "deliveries the server made").toBe(1);
+  });
+
+  it('redelivers what a crashed member held to the next member, counting the delivery', async () => {
+    const t = `edasaga-test-${run}-crash`;
+    topics.push(t);
+    const crashing = (await open({ ackWaitMs: 1000 })) as NatsTransport;
+    await crashing.ensureTopics([t]);
+    const group = `${t}-g`;
+    let reached!: () => void;
+    const handlerReached = new Promise<void>((resolve) => (reached = resolve));
+    await crashing.subscribe({
+      group,
+      topics: [t],
+      handle: async () => {
+        reached();
+        // Hangs (the process "dies" mid-handler) until the suite ends.
+        return new Promise((resolve) => (releaseHungHandler = () => resolve({ kind: 'ack' })));
+      },
+    });
+    await crashing.publish([message(t, 'k', { n: 1 })]);
+    await handlerReached;
+    // A crash: the connection goes away without acks or naks.
+    await crashing.connection.close();
+    const survivor = await open({ ackWaitMs: 1000 });
+    const seen: Delivery[] = [];
+    await survivor.subscribe({ group, topics: [t], handle: async (d) => (seen.push(d), { kind: 'ack' }) });
+    await waitFor('the redelivery', () => seen.length >= 1, 15_000);
+    expect(seen[0]?.attempt).toBe(2);
+    expect(JSON.parse(seen[0]!.message.body)).toEqual({ n: 1 });
+  });
 });

@@ -190,7 +190,9 @@ export class NatsTransport implements Transport {
 }
 
 interface Held {
-  readonly msg: JsMsg;
+  /** The latest delivery of the message: acks go to it. */
+  msg: JsMsg;
+  readonly id: string;
   readonly message: TransportMessage;
   attempt: number;
 }
@@ -206,8 +208,8 @@ class NatsSubscription implements Subscription {
   /** Resolved when a held message is settled, to wake a pull loop waiting for room. */
   private room: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly queues = new Map<string, KeyQueue>();
-  /** Every message received and not yet acked or nak'd. */
-  private readonly held = new Set<Held>();
+  /** Every message received and not yet acked or nak'd, by topic and stream sequence. */
+  private readonly held = new Map<string, Held>();
   private keepAlive: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly durable: string;
@@ -244,7 +246,7 @@ class NatsSubscription implements Subscription {
     }
     // Progress acks stop the server from redelivering what waits in a local queue or a retry delay.
     this.keepAlive = setInterval(() => {
-      for (const held of this.held) held.msg.working();
+      for (const held of this.held.values()) settle(() => held.msg.working());
     }, Math.max(200, Math.floor(ackWaitMs / 3)));
   }
 
@@ -258,8 +260,8 @@ class NatsSubscription implements Subscription {
       await Promise.allSettled(this.pulls);
       await Promise.allSettled([...this.queues.values()].map((queue) => queue.worker));
       // What is left was not handled: hand it back in stream order so the next member keeps key order.
-      const left = [...this.held].sort((a, b) => a.msg.seq - b.msg.seq);
-      for (const held of left) held.msg.nak();
+      const left = [...this.held.values()].sort((a, b) => a.msg.seq - b.msg.seq);
+      for (const held of left) settle(() => held.msg.nak());
       this.held.clear();
       clearInterval(this.keepAlive);
       await this.transport.connection.flush().catch(() => undefined);
@@ -286,7 +288,7 @@ class NatsSubscription implements Subscription {
         const batch = await consumer.fetch({ max_messages: free, expires });
         for await (const msg of batch) this.receive(topic, msg);
       } catch (error) {
-        if (this.abort.signal.aborted) return;
+        if (this.abort.signal.aborted || this.transport.connection.isClosed()) return;
         config.onPullError?.(error, this.options.group, topic);
         await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
       }
@@ -301,12 +303,20 @@ class NatsSubscription implements Subscription {
 
   private receive(topic: string, msg: JsMsg): void {
     if (this.abort.signal.aborted) {
-      msg.nak(); // arrived while closing: straight back to the group
+      settle(() => msg.nak()); // arrived while closing: straight back to the group
+      return;
+    }
+    const id = `${topic}\u0000${msg.seq}`;
+    const already = this.held.get(id);
+    if (already !== undefined) {
+      // The server redelivered something still held here (a progress ack came too late): it is
+      // already queued, so only its newest delivery is kept for the ack.
+      already.msg = msg;
       return;
     }
     const message = toTransportMessage(topic, msg);
-    const held: Held = { msg, message, attempt: msg.info.deliveryCount };
-    this.held.add(held);
+    const held: Held = { msg, id, message, attempt: msg.info.deliveryCount };
+    this.held.set(id, held);
     const queueId = `${topic}\u0000${message.key}`;
     let queue = this.queues.get(queueId);
     if (queue === undefined) this.queues.set(queueId, (queue = { items: [], worker: undefined }));
@@ -346,11 +356,23 @@ class NatsSubscription implements Subscription {
           continue;
         }
       }
-      head.msg.ack();
-      this.held.delete(head);
+      settle(() => head.msg.ack());
+      this.held.delete(head.id);
       queue.items.shift();
       this.wake();
     }
+  }
+}
+
+/**
+ * Sends an ack/nak/progress. These fail only when the connection is closed, and then the server
+ * redelivers after ack_wait anyway: nothing is left to do but not crash the worker.
+ */
+function settle(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // see above
   }
 }
 
