@@ -44,7 +44,7 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
 
   for (const e of doc.errors) {
     if (e.code === 'DUPLICATE_KEY') {
-      const keyText = text.slice(e.pos[0], e.pos[1]).trim() || keyAt(text, e.pos[0]);
+      const keyText = keyAt(text, e.pos[0]) || text.slice(e.pos[0], e.pos[1]).trim();
       diagnostics.push({
         ...err(file, 'E_YAML_DUPLICATE_KEY', `duplicate key "${keyText}": each key may appear only once in a mapping`),
         ...at(e.pos[0], Math.max(e.pos[1], e.pos[0] + keyText.length)),

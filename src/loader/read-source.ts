@@ -14,12 +14,12 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
     // stat first so a directory gives a designed error instead of EISDIR from read.
     const st = statSync(file);
     if (st.isDirectory()) {
-      return fail(file, 'E_NOT_A_FILE', `${what} ${file} is a directory, expected a YAML file`);
+      return fail(file, 'E_NOT_A_FILE', `${what} is a directory, expected a YAML file`);
     }
-    if (!st.isFile()) return fail(file, 'E_NOT_A_FILE', `${what} ${file} is not a regular file`);
+    if (!st.isFile()) return fail(file, 'E_NOT_A_FILE', `${what} is not a regular file`);
     fd = openSync(file, 'r');
   } catch (err) {
-    return fail(file, ioCode(err), ioMessage(err, file, what));
+    return fail(file, ioCode(err), ioMessage(err, what));
   }
   try {
     const st = fstatSync(fd);
@@ -27,7 +27,7 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
       return fail(
         file,
         'E_FILE_TOO_LARGE',
-        `${what} ${file} is ${formatBytes(st.size)}, larger than the ${formatBytes(MAX_FILE_BYTES)} limit`,
+        `${what} is ${formatBytes(st.size)}, larger than the ${formatBytes(MAX_FILE_BYTES)} limit`,
       );
     }
     // Read at most one byte past the limit, in case the file grows between stat and read.
@@ -40,13 +40,13 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
       if (n === buf.length) break;
     }
     if (n > MAX_FILE_BYTES) {
-      return fail(file, 'E_FILE_TOO_LARGE', `${what} ${file} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`);
+      return fail(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`);
     }
     const decoded = decodeText(buf.subarray(0, n));
-    if (!decoded.ok) return fail(file, 'E_BINARY_FILE', `${what} ${file} ${decoded.reason}; expected UTF-8 YAML text`);
+    if (!decoded.ok) return fail(file, 'E_BINARY_FILE', `${what} ${decoded.reason}; expected UTF-8 YAML text`);
     return { ok: true, text: decoded.text };
   } catch (err) {
-    return fail(file, ioCode(err), ioMessage(err, file, what));
+    return fail(file, ioCode(err), ioMessage(err, what));
   } finally {
     closeSync(fd);
   }
@@ -63,12 +63,12 @@ function ioCode(err: unknown): string {
   return 'E_FILE_UNREADABLE';
 }
 
-function ioMessage(err: unknown, file: string, what: string): string {
+function ioMessage(err: unknown, what: string): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `${what} ${file} does not exist`;
-  if (code === 'EISDIR') return `${what} ${file} is a directory, expected a YAML file`;
-  if (code === 'EACCES' || code === 'EPERM') return `${what} ${file} cannot be read: permission denied`;
-  return `${what} ${file} cannot be read (${code ?? 'unknown error'})`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `${what} does not exist`;
+  if (code === 'EISDIR') return `${what} is a directory, expected a YAML file`;
+  if (code === 'EACCES' || code === 'EPERM') return `${what} cannot be read: permission denied`;
+  return `${what} cannot be read (${code ?? 'unknown error'})`;
 }
 
 export function formatBytes(n: number): string {

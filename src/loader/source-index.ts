@@ -79,6 +79,7 @@ export class SourceIndex {
     for (const seg of segments) {
       const cur = deref(node, src);
       let next: YamlNode | undefined;
+      const parentPair = pair;
       pair = undefined;
       if (isMap(cur)) {
         const p = cur.items.find((it) => isScalar(it.key) && String(it.key.value) === seg);
@@ -90,7 +91,8 @@ export class SourceIndex {
       } else if (isSeq(cur) && /^(0|[1-9][0-9]*)$/.test(seg)) {
         next = (cur.items[Number(seg)] as YamlNode | undefined) ?? undefined;
       }
-      if (!next) return this.spanOf(src, pair?.key as YamlNode | undefined ?? node);
+      // Not there: point at the nearest thing that is (the entry whose content lacks it).
+      if (!next) return this.spanOf(src, (parentPair?.key as YamlNode | undefined) ?? node);
       node = next;
     }
     if (target === 'key' && pair && pair.key) return this.spanOf(src, pair.key as YamlNode);

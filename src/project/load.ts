@@ -72,7 +72,7 @@ export function loadProjectFromSources(input: LoadFromSourcesInput): LoadResult 
     ? (abs: string): ReadResult => {
         const text = readFile(abs);
         return text === undefined
-          ? { ok: false, diagnostic: { code: 'E_FILE_NOT_FOUND', severity: 'error', message: `schema file ${abs} does not exist`, file: abs } }
+          ? { ok: false, diagnostic: { code: 'E_FILE_NOT_FOUND', severity: 'error', message: 'schema file does not exist', file: abs } }
           : { ok: true, text };
       }
     : (abs: string) => readSourceFile(abs, 'schema file');
@@ -120,7 +120,7 @@ function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: s
       loadFile: (abs): LoadedFile => {
         fileOrder.push(abs);
         const read = readRef(abs);
-        if (!read.ok) return { ok: false, reason: read.diagnostic.message.replace(/^schema file \S+ /, 'the file ') };
+        if (!read.ok) return { ok: false, reason: read.diagnostic.message.replace(/^schema file /, 'the file ') };
         sources.addText(abs, read.text);
         const outcome = parseYamlSource(abs, read.text, 'schema file');
         diagnostics.push(...outcome.diagnostics);

@@ -161,7 +161,7 @@ export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext
   const messageNames = [...facts.messages.keys()];
   for (const [service, raw] of entries(root?.['subscriptions'])) {
     if (!facts.services.has(service)) {
-      out.push(at(['subscriptions', service], 'E_UNKNOWN_SERVICE', `subscriptions name "${service}", which is not a service of this catalog`, 'key',
+      out.push(at(['subscriptions', service], 'E_UNKNOWN_SERVICE', `subscriptions are listed for "${service}", which is not a service of this catalog`, 'key',
         didYouMean(service, serviceNames).hint ?? hintList('services', serviceNames)));
     }
     const seen = new Set<string>();

@@ -154,7 +154,7 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
       if (!m) continue;
       const missing = m.versions.filter((v) => !payloadShape(v.payload, { file: ctx.catalog.file, pointer: v.pointer }, ctx.resolver).properties.has(key));
       if (missing.length > 0) {
-        const which = missing.length === m.versions.length ? 'its payload' : `the payload of version${missing.length > 1 ? 's' : ''} ${missing.map((v) => v.version).join(', ')}`;
+        const which = missing.length === m.versions.length ? 'the payload' : `the payload of version${missing.length > 1 ? 's' : ''} ${missing.map((v) => v.version).join(', ')}`;
         out.push(at(segments, 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is missing from ${which} of message "${name}"`, `add "${key}" to the payload properties of "${name}"`));
       }
     }
