@@ -26,7 +26,10 @@ export interface RelayOptions {
   readonly batchSize?: number;
   /** Safety-net poll. Default 1000 ms. */
   readonly pollIntervalMs?: number;
-  /** How long dispatched rows are kept; 0 deletes them as soon as they are published. Default 1 h. */
+  /**
+   * How long dispatched rows are kept (for inspection and replay); 0, the default, deletes them
+   * as soon as they are published, which keeps the outbox table small and its writes cheap.
+   */
   readonly outboxRetentionMs?: number;
   /** How long inbox rows are kept (the window in which duplicates are recognised). Default 7 days. */
   readonly inboxRetentionMs?: number;
@@ -57,7 +60,7 @@ export class OutboxRelay {
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.outboxRetentionMs = options.outboxRetentionMs ?? 3_600_000;
+    this.outboxRetentionMs = options.outboxRetentionMs ?? 0;
     this.inboxRetentionMs = options.inboxRetentionMs ?? 7 * 86_400_000;
     this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
     this.clock = options.clock ?? systemClock;

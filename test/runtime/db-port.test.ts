@@ -61,3 +61,39 @@ for (const factory of dbFactories) {
     });
   });
 }
+
+describe('SQLite group commit', () => {
+  it('commits queued transactions together; a failing one rolls back alone', async () => {
+    const { sqliteFactory } = await import('./helpers.js');
+    const created = await sqliteFactory.create();
+    try {
+      const db = created.db as import('../../src/runtime/db/sqlite.js').SqliteDb;
+      await db.transaction((tx) => tx.execute('CREATE TABLE g (id INTEGER PRIMARY KEY)'));
+      const before = { commits: db.commits, transactions: db.transactions };
+      const hooks: number[] = [];
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          db.transaction(async (tx) => {
+            await tx.execute('INSERT INTO g (id) VALUES (?)', [i]);
+            tx.afterCommit(() => hooks.push(i));
+            if (i % 10 === 3) throw new Error(`no ${i}`);
+            // Sees what earlier members of its batch wrote.
+            const [row] = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM g');
+            return row!.n;
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5);
+      const ids = await db.transaction((tx) => tx.query<{ id: number }>('SELECT id FROM g ORDER BY id'));
+      expect(ids.map((r) => r.id)).toEqual(Array.from({ length: 50 }, (_, i) => i).filter((i) => i % 10 !== 3));
+      expect(hooks.sort((a, b) => a - b)).toEqual(ids.map((r) => r.id));
+      expect(db.transactions - before.transactions).toBe(46); // 45 + the SELECT above
+      expect(db.commits - before.commits).toBeLessThan(10);
+      // A reopened connection sees exactly the committed rows.
+      const again = await created.reopen();
+      expect(await again.transaction((tx) => tx.query('SELECT COUNT(*) AS n FROM g'))).toEqual([{ n: 45 }]);
+    } finally {
+      await created.cleanup();
+    }
+  });
+});

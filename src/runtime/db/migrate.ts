@@ -17,7 +17,7 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
       // relay needs: seq (order), topic, msg_key, headers (CloudEvents attributes), dispatched_at.
       `CREATE TABLE IF NOT EXISTS edasaga_outbox (
         seq ${d.serialPrimaryKey},
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         aggregatetype TEXT NOT NULL,
         aggregateid TEXT NOT NULL,
         type TEXT NOT NULL,
@@ -29,14 +29,15 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
         dispatched_at ${d.bigint}
       )`,
       'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending ON edasaga_outbox (seq) WHERE dispatched_at IS NULL',
-      'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending_key ON edasaga_outbox (msg_key, seq) WHERE dispatched_at IS NULL',
+      // Only PostgreSQL runs several relays that must look up earlier pending rows of a key.
+      ...(d.name === 'postgres' ? ['CREATE INDEX IF NOT EXISTS edasaga_outbox_pending_key ON edasaga_outbox (msg_key, seq) WHERE dispatched_at IS NULL'] : []),
       'CREATE INDEX IF NOT EXISTS edasaga_outbox_dispatched ON edasaga_outbox (dispatched_at) WHERE dispatched_at IS NOT NULL',
       `CREATE TABLE IF NOT EXISTS edasaga_inbox (
         consumer TEXT NOT NULL,
         message_id TEXT NOT NULL,
         received_at ${d.bigint} NOT NULL,
         PRIMARY KEY (consumer, message_id)
-      )`,
+      )${d.clusteredTableSuffix}`,
       'CREATE INDEX IF NOT EXISTS edasaga_inbox_received ON edasaga_inbox (received_at)',
       `CREATE TABLE IF NOT EXISTS edasaga_dead_letters (
         seq ${d.serialPrimaryKey},
@@ -58,7 +59,7 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
         version INTEGER NOT NULL,
         updated_at ${d.bigint} NOT NULL,
         PRIMARY KEY (collection, id)
-      )`,
+      )${d.clusteredTableSuffix}`,
     ],
   },
   {
@@ -78,7 +79,7 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
         created_at ${d.bigint} NOT NULL,
         updated_at ${d.bigint} NOT NULL,
         PRIMARY KEY (saga_type, id)
-      )`,
+      )${d.clusteredTableSuffix}`,
       'CREATE INDEX IF NOT EXISTS edasaga_sagas_deadline ON edasaga_sagas (deadline_at) WHERE deadline_at IS NOT NULL',
       'CREATE INDEX IF NOT EXISTS edasaga_sagas_state ON edasaga_sagas (saga_type, state, updated_at)',
       `CREATE TABLE IF NOT EXISTS edasaga_saga_history (

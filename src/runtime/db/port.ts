@@ -30,6 +30,8 @@ export interface Dialect {
   readonly serialPrimaryKey: string;
   /** 64-bit integer type (epoch milliseconds, sequences). */
   readonly bigint: string;
+  /** Appended to CREATE TABLE for tables keyed by their primary key only (SQLite: WITHOUT ROWID). */
+  readonly clusteredTableSuffix: string;
   /** Appended to a SELECT that claims rows for one worker among several. Empty on SQLite (one writer). */
   readonly claimSuffix: string;
   /** SQL expression comparing a top-level JSON field of `column` to a `?` holding JSON text. */

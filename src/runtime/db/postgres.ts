@@ -8,6 +8,7 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   serialPrimaryKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
   bigint: 'BIGINT',
+  clusteredTableSuffix: '',
   claimSuffix: ' FOR UPDATE SKIP LOCKED',
   jsonFieldEquals: (column, field) => `((${column})::jsonb -> '${field.replace(/[^A-Za-z0-9_]/g, '')}') = (?)::jsonb`,
 };
