@@ -1,0 +1,87 @@
+// The inventory service's message handlers. This file is yours: edasaga created it once and only
+// ever adds a handler here when the catalog gains a message this service consumes.
+//
+// PLACEHOLDER BUSINESS LOGIC: it makes the system run end to end; put the real stock keeping here.
+// Stock lives in the `stock` table, seeded by migrations.ts; a SKU seen for the first time gets
+// INVENTORY_DEFAULT_STOCK units (default 1000000), except SKUs starting with `OOS-`, which are
+// always out of stock. Reservations live in `reservations` and `reservation_items`.
+import { randomUUID } from 'node:crypto';
+import {
+  InventoryReleased,
+  InventoryReservationFailed,
+  InventoryReserved,
+  type InventoryHandlers,
+  type ReleaseInventoryMessage,
+  type ReserveInventoryMessage,
+} from '../../generated/index.js';
+import type { AppContext } from '../../generated/app/context.js';
+
+export const OUT_OF_STOCK_PREFIX = 'OOS-';
+
+function defaultStock(): number {
+  const value = Number(process.env['INVENTORY_DEFAULT_STOCK'] ?? '1000000');
+  return Number.isInteger(value) && value >= 0 ? value : 1000000;
+}
+
+interface ReservationRow {
+  readonly reservation_id: string;
+  readonly status: string;
+  readonly [column: string]: unknown;
+}
+
+export const inventoryHandlers = {
+  /** ReserveInventory (command from the order saga): Hold stock for every item of an order. */
+  async ReserveInventory(message: ReserveInventoryMessage, ctx: AppContext): Promise<void> {
+    const { orderId, items } = message.data;
+    const [existing] = await ctx.tx.query<ReservationRow>('SELECT reservation_id, status FROM reservations WHERE order_id = ?', [orderId]);
+    if (existing !== undefined) {
+      // A repeated command (the saga retries when a reply is late): answer the same way again.
+      await ctx.send(InventoryReserved, { orderId, reservationId: existing.reservation_id });
+      return;
+    }
+    const wanted = new Map<string, number>();
+    for (const item of items) wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
+
+    // Take each SKU with a guarded update (no overselling under concurrency, on SQLite and
+    // PostgreSQL alike); if one is short, put back what was taken and report the missing ones.
+    const taken: [string, number][] = [];
+    const missing: string[] = [];
+    for (const [sku, quantity] of wanted) {
+      if (sku.startsWith(OUT_OF_STOCK_PREFIX)) {
+        missing.push(sku);
+        continue;
+      }
+      await ctx.tx.execute('INSERT INTO stock (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO NOTHING', [sku, defaultStock()]);
+      const changed = await ctx.tx.execute('UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?', [quantity, sku, quantity]);
+      if (changed === 1) taken.push([sku, quantity]);
+      else missing.push(sku);
+    }
+    if (missing.length > 0) {
+      for (const [sku, quantity] of taken) await ctx.tx.execute('UPDATE stock SET available = available + ? WHERE sku = ?', [quantity, sku]);
+      ctx.logger.info({ orderId, missing }, 'reservation failed: out of stock');
+      await ctx.send(InventoryReservationFailed, { orderId, reason: `out of stock: ${missing.join(', ')}`, missingSkus: missing });
+      return;
+    }
+    const reservationId = randomUUID();
+    await ctx.tx.execute('INSERT INTO reservations (reservation_id, order_id, status, created_at) VALUES (?, ?, ?, ?)', [reservationId, orderId, 'RESERVED', ctx.now]);
+    for (const [sku, quantity] of taken) {
+      await ctx.tx.execute('INSERT INTO reservation_items (reservation_id, sku, quantity) VALUES (?, ?, ?)', [reservationId, sku, quantity]);
+    }
+    ctx.logger.info({ orderId, reservationId }, 'stock reserved');
+    await ctx.send(InventoryReserved, { orderId, reservationId });
+  },
+
+  /** ReleaseInventory (compensation from the order saga): Give back stock held for an order. */
+  async ReleaseInventory(message: ReleaseInventoryMessage, ctx: AppContext): Promise<void> {
+    const { orderId, reservationId } = message.data;
+    // By order: a reservation whose reply never reached the saga is released too. Idempotent.
+    const [reservation] = await ctx.tx.query<ReservationRow>("SELECT reservation_id, status FROM reservations WHERE order_id = ? AND status = 'RESERVED'", [orderId]);
+    if (reservation !== undefined) {
+      const items = await ctx.tx.query<{ sku: string; quantity: unknown }>('SELECT sku, quantity FROM reservation_items WHERE reservation_id = ?', [reservation.reservation_id]);
+      for (const item of items) await ctx.tx.execute('UPDATE stock SET available = available + ? WHERE sku = ?', [Number(item.quantity), item.sku]);
+      await ctx.tx.execute("UPDATE reservations SET status = 'RELEASED', released_at = ? WHERE reservation_id = ?", [ctx.now, reservation.reservation_id]);
+    }
+    ctx.logger.info({ orderId, released: reservation !== undefined }, reservation !== undefined ? 'stock released' : 'nothing to release');
+    await ctx.send(InventoryReleased, { orderId, reservationId: reservation?.reservation_id ?? reservationId });
+  },
+} satisfies InventoryHandlers<AppContext>;

@@ -1,0 +1,41 @@
+// The notification service's message handlers (choreography: it only listens). This file is yours:
+// edasaga created it once and only ever adds a handler here when the catalog gains a message this
+// service consumes.
+//
+// PLACEHOLDER BUSINESS LOGIC: it records what it would tell the customer in `notifications` and logs
+// it; send real e-mails or push messages here.
+import type {
+  NotificationHandlers,
+  OrderCancelledMessage,
+  OrderConfirmedMessage,
+  PaymentRefundedMessage,
+} from '../../generated/index.js';
+import type { AppContext } from '../../generated/app/context.js';
+
+async function notify(ctx: AppContext, orderId: string, kind: string, text: string): Promise<void> {
+  // Keyed by the message id: the same message never notifies twice, even without the inbox.
+  await ctx.tx.execute('INSERT INTO notifications (message_id, order_id, kind, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING', [
+    ctx.envelope.id,
+    orderId,
+    kind,
+    text,
+    ctx.now,
+  ]);
+  ctx.logger.info({ orderId, kind }, text);
+}
+
+export const notificationHandlers = {
+  /** OrderConfirmed (event from the order service). */
+  async OrderConfirmed(message: OrderConfirmedMessage, ctx: AppContext): Promise<void> {
+    await notify(ctx, message.data.orderId, 'order-confirmed', `Your order ${message.data.orderId} is confirmed and on its way.`);
+  },
+  /** OrderCancelled (event from the order service). */
+  async OrderCancelled(message: OrderCancelledMessage, ctx: AppContext): Promise<void> {
+    await notify(ctx, message.data.orderId, 'order-cancelled', `Your order ${message.data.orderId} was cancelled: ${message.data.reason}.`);
+  },
+  /** PaymentRefunded (event from the payment service). */
+  async PaymentRefunded(message: PaymentRefundedMessage, ctx: AppContext): Promise<void> {
+    const { amount } = message.data;
+    await notify(ctx, message.data.orderId, 'payment-refunded', `We refunded ${(amount.amount / 100).toFixed(2)} ${amount.currency}.`);
+  },
+} satisfies NotificationHandlers<AppContext>;
