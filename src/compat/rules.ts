@@ -146,7 +146,7 @@ export const RULES = {
     { oneOf: [str, { type: 'number' }] },
     { oneOf: [str] },
   ]),
-  ALLOF_EXTENDED: bad('combinator', 'An `allOf` gained a constraint.', [{ allOf: [str] }, { allOf: [str, { maxLength: 3 }] }]),
+  ALLOF_EXTENDED: bad('combinator', 'An `allOf` gained a constraint.', [{ allOf: [str] }, { allOf: [str, { enum: ['a'] }] }]),
   ALLOF_NARROWED: ok('combinator', 'An `allOf` lost a constraint.', [{ allOf: [str, { maxLength: 3 }] }, { allOf: [str] }]),
   COMBINATOR_RELAXED: ok('combinator', 'The combinator became more permissive (e.g. `oneOf` -> `anyOf`).', [{ oneOf: [str] }, { anyOf: [str] }]),
   COMBINATOR_CHANGED: bad('combinator', 'The combinator changed in a way that may reject old data (e.g. `anyOf` -> `oneOf`).', [
@@ -154,8 +154,8 @@ export const RULES = {
     { oneOf: [str] },
   ]),
   BRANCHES_UNMATCHED: bad('combinator', 'Some alternatives of the old combinator have no compatible counterpart (branches are matched regardless of order).', [
-    { oneOf: [str] },
-    { oneOf: [{ type: 'number' }] },
+    { oneOf: [str, { type: 'null' }] },
+    { oneOf: [{ type: 'number' }, { type: 'boolean' }] },
   ]),
 
   // ---- objects ----
@@ -198,9 +198,9 @@ export const RULES = {
     { type: 'object', additionalProperties: str },
     { type: 'object', properties: { a: str }, additionalProperties: str },
   ]),
-  PROPERTY_ADDED_NOT_COVERED: lenientOnly(
+  PROPERTY_ADDED_NOT_COVERED: bad(
     'object',
-    'A property was declared with a schema the old `patternProperties`/`additionalProperties` did not imply.',
+    'A property was declared with a schema the old `patternProperties`/`additionalProperties` did not imply (always comes with the reason, e.g. TYPE_CHANGED).',
     [{ type: 'object', additionalProperties: str }, { type: 'object', properties: { a: { type: 'number' } }, additionalProperties: str }],
   ),
   PROPERTY_REMOVED: ok('object', 'A property was removed from an open content model (it is still accepted).', [obj({ a: str }), obj({})]),
@@ -208,9 +208,9 @@ export const RULES = {
     obj({ a: str }, closed),
     { type: 'object', additionalProperties: str },
   ]),
-  PROPERTY_REMOVED_NOT_COVERED: lenientOnly(
+  PROPERTY_REMOVED_NOT_COVERED: bad(
     'object',
-    'A property was removed and `patternProperties`/`additionalProperties` do not accept all of its old values.',
+    'A property was removed and `patternProperties`/`additionalProperties` do not accept all of its old values (always comes with the reason).',
     [obj({ a: { type: 'number' } }, closed), { type: 'object', additionalProperties: str }],
   ),
   FORBIDDEN_PROPERTY_REMOVED: ok('object', 'A property declared `false` was removed from a closed content model.', [
