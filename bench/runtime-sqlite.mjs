@@ -69,7 +69,7 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
     name: 'sqlite',
     available: true,
     async create() {
-      const db = openSqlite({ file: join(dir, `svc-${n++}.db`), ...(process.env.GROUP_COMMIT === '0' ? { maxGroupCommit: 1 } : {}) });
+      const db = openSqlite({ file: join(dir, `svc-${n++}.db`), ...(process.env.GROUP_COMMIT === '0' ? { maxGroupCommit: 1 } : {}), ...(process.env.PRAGMAS ? { pragmas: JSON.parse(process.env.PRAGMAS) } : {}) });
       dbs.push(db);
       return { db, reopen: async () => db, cleanup: () => db.close() };
     },

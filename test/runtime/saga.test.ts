@@ -201,6 +201,31 @@ for (const factory of dbFactories) {
       ]);
     });
 
+    it('a compensation that is never confirmed ends in FAILED after its retries', async () => {
+      const clock = new VirtualClock();
+      system = await startOrderSystem(factory, { clock });
+      const engine = engineOf(system);
+      const id = crypto.randomUUID();
+      system.behaviour.outOfStock.add(id);
+      system.behaviour.silentRefund.add(id);
+      await system.placeOrder(id);
+      await waitForState(system, id, 'COMPENSATING_PAYMENT');
+      for (const backoff of [200, 400]) {
+        clock.advance(30_000);
+        expect(await engine.fireDueTimeouts()).toBe(1);
+        clock.advance(backoff);
+        expect(await engine.fireDueTimeouts()).toBe(1);
+      }
+      clock.advance(30_000);
+      expect(await engine.fireDueTimeouts()).toBe(1);
+      expect(await engine.get(id)).toMatchObject({ state: 'FAILED', terminal: true, deadlineAt: undefined });
+      expect((await typesOf(system, 'order')).filter((t) => t === 'RefundPayment')).toHaveLength(3);
+      expect(await engine.list({ state: 'FAILED' })).toHaveLength(1);
+      clock.advance(3_600_000);
+      expect(await engine.stuck(60_000)).toEqual([]); // terminal: not stuck, but listed as FAILED
+      expect(await engine.fireDueTimeouts()).toBe(0);
+    });
+
     it('a duplicate reply in a later state is recorded as ignored', async () => {
       system = await startOrderSystem(factory);
       const id = crypto.randomUUID();
