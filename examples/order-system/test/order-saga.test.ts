@@ -1,0 +1,167 @@
+// The OrderSaga end to end, every service in this process on throw-away SQLite files: the happy path,
+// the compensation paths, a duplicate delivery that must not charge twice, and a step timeout
+// (on a virtual clock) that must compensate everything done so far. This file is yours.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../src/edasaga-runtime/clock.js';
+import { toBinary } from '../src/edasaga-runtime/envelope.js';
+import type { Row } from '../src/edasaga-runtime/db/port.js';
+import { loadConfig } from '../src/generated/app/config.js';
+import type { ServiceName } from '../src/generated/app/services.js';
+import { startSystem, type RunningSystem, type StartOptions } from '../src/generated/app/system.js';
+import { ProcessPayment } from '../src/generated/index.js';
+
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+const order = (sku: string, total: number) => ({ customerId: 'c-1', items: [{ sku, quantity: 2, unitPrice: eur(total / 2) }], total: eur(total) });
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(options: Omit<StartOptions, 'config' | 'env'> = {}): Promise<RunningSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
+  dirs.push(dataDir);
+  return startSystem({ config: { ...loadConfig({}), dataDir }, env: {}, logger: 'silent', http: { port: 0 }, ...options });
+}
+
+function query(system: RunningSystem, service: ServiceName, sql: string, params: (string | number)[] = []): Promise<Row[]> {
+  return system.service(service).db.transaction((tx) => tx.query(sql, params));
+}
+
+async function post(system: RunningSystem, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${system.http!.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function view(system: RunningSystem, id: string): Promise<{ status: string; state: string; steps: { message: string | null }[] }> {
+  const response = await fetch(`${system.http!.url}/orders/${id}`);
+  return (await response.json()) as { status: string; state: string; steps: { message: string | null }[] };
+}
+
+async function placeAndWait(system: RunningSystem, body: unknown): Promise<{ id: string; status: string; steps: { message: string | null }[] }> {
+  const placed = await post(system, body);
+  expect(placed.status).toBe(202);
+  expect(placed.body['status']).toBe('PENDING');
+  const id = String(placed.body['orderId']);
+  const final = await until(`order ${id}`, () => view(system, id), (v) => v.status !== 'PENDING');
+  await system.idle();
+  return { id, ...final };
+}
+
+describe('OrderSaga on the embedded default', () => {
+  let system: RunningSystem;
+  beforeAll(async () => {
+    system = await start();
+    return () => system.stop();
+  });
+
+  it('happy path: charges once, reserves stock, schedules a shipment, confirms', async () => {
+    const { id, status, steps } = await placeAndWait(system, order('SKU-1', 3000));
+    expect(status).toBe('CONFIRMED');
+    expect(steps.map((s) => s.message)).toEqual(['OrderCreated', 'PaymentCompleted', 'InventoryReserved', 'ShipmentScheduled']);
+    expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'CHARGED' }]);
+    expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([{ status: 'RESERVED' }]);
+    expect(await query(system, 'shipping', 'SELECT status FROM shipments WHERE order_id = ?', [id])).toEqual([{ status: 'SCHEDULED' }]);
+    expect(await query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ?', [id])).toEqual([{ kind: 'order-confirmed' }]);
+  });
+
+  it('compensation: out of stock after payment refunds the payment and cancels', async () => {
+    const before = await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'");
+    const body = { customerId: 'c-2', items: [{ sku: 'SKU-2', quantity: 1, unitPrice: eur(100) }, { sku: 'OOS-1', quantity: 1, unitPrice: eur(100) }], total: eur(200) };
+    const { id, status, steps } = await placeAndWait(system, body);
+    expect(status).toBe('CANCELLED');
+    expect(steps.map((s) => s.message)).toEqual(['OrderCreated', 'PaymentCompleted', 'InventoryReservationFailed', 'PaymentRefunded']);
+    expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'REFUNDED' }]);
+    expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([]);
+    expect(await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'")).toEqual(before);
+    const kinds = (await query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ? ORDER BY kind', [id])).map((r) => r['kind']);
+    expect(kinds).toEqual(['order-cancelled', 'payment-refunded']);
+  });
+
+  it('a declined payment cancels without charging', async () => {
+    const { id, status } = await placeAndWait(system, order('SKU-3', 500_000));
+    expect(status).toBe('CANCELLED');
+    expect(await query(system, 'payment', 'SELECT * FROM payments WHERE order_id = ?', [id])).toEqual([]);
+  });
+
+  it('rejects a bad request with 400 naming the field', async () => {
+    const bad = await post(system, { customerId: 'c-3', items: [{ sku: 'SKU-1', quantity: 0, unitPrice: eur(1) }], total: eur(0) });
+    expect(bad.status).toBe(400);
+    expect(bad.body['field']).toBe('items[0].quantity');
+    const missing = await post(system, { items: [{ sku: 'SKU-1', quantity: 1, unitPrice: eur(1) }], total: eur(1) });
+    expect(missing.status).toBe(400);
+    expect(missing.body['field']).toBe('customerId');
+  });
+
+  it('a duplicate delivery has no second effect', async () => {
+    const orderId = '5b0c8a43-3f0e-4c43-9d55-0d5f2b6c2a11';
+    // Watch what the payment service answers, as one more consumer group on its topic.
+    const answers: string[] = [];
+    const watcher = await system.transport.subscribe({
+      group: 'test-watcher',
+      topics: ['payments'],
+      handle: async (delivery) => {
+        if (delivery.message.key === orderId) answers.push(delivery.message.headers['ce_type'] ?? '?');
+        return { kind: 'ack' };
+      },
+    });
+    try {
+      const envelope = ProcessPayment.envelope({ orderId, customerId: 'c-4', amount: eur(1234) });
+      const message = { topic: ProcessPayment.topic, key: orderId, ...toBinary(envelope) };
+      await system.transport.publish([message]);
+      await system.transport.publish([message]);
+      await until('the payment', () => query(system, 'payment', 'SELECT * FROM payments WHERE order_id = ?', [orderId]), (rows) => rows.length > 0);
+      await system.idle();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [orderId])).toEqual([{ status: 'CHARGED' }]);
+      expect(answers).toEqual(['com.example.orders.PaymentCompleted']);
+      expect(await query(system, 'payment', 'SELECT message_id FROM edasaga_inbox WHERE message_id = ?', [envelope.id])).toHaveLength(1);
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+
+describe('OrderSaga step timeout (virtual clock)', () => {
+  it('compensates shipping, inventory and payment when the shipment is never confirmed', async () => {
+    const clock = new VirtualClock();
+    // The shipping service loses ScheduleShipment commands: no reply ever comes.
+    const system = await start({ clock, sagaTimerIntervalMs: 20, handlers: { shipping: { ScheduleShipment: async () => undefined } } });
+    try {
+      const before = await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-1'");
+      const placed = await post(system, order('SKU-1', 3000));
+      const id = String(placed.body['orderId']);
+      await until('the shipping step', () => view(system, id), (v) => v.state === 'SHIPPING_PENDING');
+      // Every attempt waits for the step's timeout (1 min); after the last one the saga compensates.
+      const final = await until(
+        'the compensation',
+        async () => {
+          clock.advance(61_000);
+          return view(system, id);
+        },
+        (v) => v.status !== 'PENDING',
+      );
+      await system.idle();
+      expect(final.status).toBe('CANCELLED');
+      expect(final.state).toBe('COMPENSATED');
+      expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'REFUNDED' }]);
+      expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([{ status: 'RELEASED' }]);
+      expect(await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-1'")).toEqual(before);
+    } finally {
+      await system.stop();
+    }
+  });
+});
