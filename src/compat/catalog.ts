@@ -256,7 +256,7 @@ export function checkAgainstBaseline(
         if (consumers.length > 0) {
           findings.push(
             catalogFinding('VERSION_REMOVED', now, at('/versions'), base, acceptLatest('VERSION_REMOVED'), {
-              explanation: `v${ov.version} of ${now.name} exists in ${base} but was removed, while ${consumers.join(', ')} still consume ${now.name}: ${noun} written with v${ov.version} can no longer be decoded`,
+              explanation: `v${ov.version} of ${now.name} exists in ${base} but was removed while ${now.name} is still consumed (by ${consumers.join(', ')}): ${noun} written with v${ov.version} can no longer be decoded`,
             }),
           );
         }
