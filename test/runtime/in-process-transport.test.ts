@@ -132,3 +132,15 @@ describe('in-process transport', () => {
     await transport.close();
   });
 });
+
+describe('in-process transport retention', () => {
+  it('keeps messages for a group that subscribes later, bounded while nobody reads the topic', async () => {
+    const transport = new InProcessTransport({ maxUnreadPerTopic: 3 });
+    await transport.publish(['1', '2', '3', '4', '5'].map((b) => msg('t', 'k', b)));
+    const seen: string[] = [];
+    await transport.subscribe({ group: 'late', topics: ['t'], handle: async (d) => (seen.push(d.message.body), { kind: 'ack' }) });
+    await waitFor(() => seen.length === 3);
+    expect(seen).toEqual(['3', '4', '5']);
+    await transport.close();
+  });
+});

@@ -168,7 +168,8 @@ export class SagaEngine<D = unknown> {
     const saga = await loadSaga<D>(uow.tx, this.name, id);
     const cause = { messageType: type, messageId: envelope.id };
     if (saga === undefined) {
-      uow.log.warn({ saga: this.name, id, type }, 'reply for an unknown saga ignored');
+      // Normal when several sagas of a service wait for the same reply type: the others have no such saga.
+      uow.log.debug({ saga: this.name, id, type }, 'reply for an unknown saga ignored');
       return;
     }
     const t = this.transition(saga.state, { kind: 'reply', type });

@@ -25,6 +25,11 @@ export interface InProcessTransportOptions {
   readonly errorRetryDelayMs?: number;
   /** Called when a handler throws (the transport then retries); defaults to ignoring it. */
   readonly onHandlerError?: (error: unknown, delivery: Delivery, group: string) => void;
+  /**
+   * Messages kept for a topic no group reads yet (e.g. a `.dlq` topic nobody consumes); beyond
+   * this the oldest are dropped, so an unread topic cannot grow without bound. Default 100 000.
+   */
+  readonly maxUnreadPerTopic?: number;
 }
 
 /** Messages of one topic not yet taken by every group that reads it. */
@@ -39,9 +44,16 @@ class TopicLog {
     return this.base + this.messages.length;
   }
 
-  /** Drops what every reading group has taken; keeps everything while no group reads the topic. */
-  trim(): void {
-    if (this.cursors.size === 0) return;
+  /** Drops what every reading group has taken; while no group reads the topic, keeps the newest `maxUnread`. */
+  trim(maxUnread: number): void {
+    if (this.cursors.size === 0) {
+      const excess = this.messages.length - maxUnread;
+      if (excess > 0) {
+        this.messages.splice(0, excess);
+        this.base += excess;
+      }
+      return;
+    }
     let lowest = Infinity;
     for (const offset of this.cursors.values()) lowest = Math.min(lowest, offset);
     const drop = lowest - this.base;
@@ -180,9 +192,11 @@ export class InProcessTransport implements Transport {
   private readonly dead: DeadLetter[] = [];
   private readonly errorRetryDelayMs: number;
   private readonly onHandlerError: InProcessTransportOptions['onHandlerError'];
+  private readonly maxUnreadPerTopic: number;
 
   constructor(options: InProcessTransportOptions = {}) {
     this.errorRetryDelayMs = options.errorRetryDelayMs ?? 100;
+    this.maxUnreadPerTopic = Math.max(0, options.maxUnreadPerTopic ?? 100_000);
     this.onHandlerError = options.onHandlerError;
   }
 
@@ -287,7 +301,7 @@ export class InProcessTransport implements Transport {
       }
       log.cursors.set(group, log.end);
     }
-    log.trim();
+    log.trim(this.maxUnreadPerTopic);
   }
 }
 
