@@ -3,6 +3,7 @@
 // standalone validators (scripts/build.mjs) so `validate` never compiles a schema at startup.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const VALIDATOR_NAMES = ['catalog', 'saga', 'meta-2020-12', 'meta-draft-07'] as const;
@@ -16,18 +17,19 @@ export function packageRoot(): string {
   return fileURLToPath(new URL('../../', import.meta.url));
 }
 
-export function languageSchemaPath(name: 'catalog' | 'saga'): string {
-  return fileURLToPath(new URL(`../../schemas/${name}.schema.json`, import.meta.url));
+export function languageSchemaPath(name: 'catalog' | 'saga', schemasDir?: string): string {
+  return schemasDir ? join(schemasDir, `${name}.schema.json`) : fileURLToPath(new URL(`../../schemas/${name}.schema.json`, import.meta.url));
 }
 
 const cache = new Map<string, unknown>();
 
 /** The parsed language schema (used to explain errors: known property names, pattern hints). */
-export function languageSchema(name: 'catalog' | 'saga'): unknown {
-  let s = cache.get(name);
+export function languageSchema(name: 'catalog' | 'saga', schemasDir?: string): unknown {
+  const key = `${schemasDir ?? ''}:${name}`;
+  let s = cache.get(key);
   if (s === undefined) {
-    s = JSON.parse(readFileSync(languageSchemaPath(name), 'utf8')) as unknown;
-    cache.set(name, s);
+    s = JSON.parse(readFileSync(languageSchemaPath(name, schemasDir), 'utf8')) as unknown;
+    cache.set(key, s);
   }
   return s;
 }

@@ -50,12 +50,13 @@ function ajvFor(name: ValidatorName, source: boolean): AjvInstance {
   return new Ajv({ allErrors: true, strict, allowUnionTypes: true, validateFormats: false, ...code });
 }
 
-export function compileValidator(name: ValidatorName, source = false): { validate: CompiledValidator; ajv: unknown } {
+/** `schemasDir`: where the language schemas are (default: the package's schemas/). */
+export function compileValidator(name: ValidatorName, source = false, schemasDir?: string): { validate: CompiledValidator; ajv: unknown } {
   const ajv = ajvFor(name, source);
   let validate: CompiledValidator | undefined;
   if (name === 'meta-2020-12') validate = ajv.getSchema(META_2020_12);
   else if (name === 'meta-draft-07') validate = ajv.getSchema(META_DRAFT_07);
-  else validate = ajv.compile(languageSchema(name));
+  else validate = ajv.compile(languageSchema(name, schemasDir));
   if (!validate) throw new Error(`edasaga internal error: no validator for ${name}`);
   return { validate, ajv };
 }
