@@ -1,0 +1,106 @@
+// The product's main promise, end to end on the embedded default: the real CLI (`edasaga init` and
+// `generate`, built) writes a project; that project compiles under strict tsc, passes its own
+// tests, runs its demo, and runs as `npm start` under a batch of HTTP orders; afterwards every
+// service database satisfies the order flow's invariants.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SERVICES,
+  assertBuilt,
+  background,
+  checkFinalState,
+  dependencyProblems,
+  describeRun,
+  finalStatuses,
+  freePort,
+  initAndGenerate,
+  mixedOrders,
+  placeOrders,
+  projectDir,
+  removeProject,
+  run,
+  sqliteQuery,
+  waitFor,
+} from './helpers.js';
+
+const dir = projectDir('embedded');
+const scripts = (project: string): Record<string, string> =>
+  (JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+describe('generated order system on the embedded default (SQLite, in-process)', () => {
+  beforeAll(async () => {
+    assertBuilt();
+    await initAndGenerate(dir);
+  }, 120_000);
+  afterAll(() => removeProject(dir));
+
+  it('declares dependencies that the resolved packages satisfy (better-sqlite3 12, never 13)', () => {
+    expect(dependencyProblems(dir)).toEqual([]);
+  });
+
+  it('compiles under strict tsc', async () => {
+    const result = await run(npm, ['run', 'typecheck'], { cwd: dir, timeoutMs: 180_000 });
+    expect(result.code, describeRun(result)).toBe(0);
+  }, 200_000);
+
+  it("passes its own tests (happy path, compensation, duplicate delivery, timeout)", async () => {
+    const result = await run(npm, ['test'], { cwd: dir, timeoutMs: 240_000, env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' } });
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout).toMatch(/Tests\s+\d+ passed/);
+  }, 260_000);
+
+  it('runs the demo to CONFIRMED and CANCELLED orders with their timelines, leaving consistent databases', async () => {
+    const dataDir = join(dir, 'data-demo');
+    const result = await run(npm, ['run', 'demo'], { cwd: dir, timeoutMs: 120_000, env: { DATA_DIR: dataDir } });
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout).toContain('CONFIRMED');
+    expect(result.stdout).toContain('CANCELLED');
+    expect(result.stdout).toMatch(/payment\s+PaymentRefunded/);
+    expect(result.stdout).toContain('Every scenario ended as expected.');
+    const query = sqliteQuery(dataDir);
+    try {
+      const { problems, states } = await checkFinalState(query, SERVICES);
+      expect(problems).toEqual([]);
+      expect(states['COMPLETED']).toBeGreaterThanOrEqual(1);
+      expect(states['COMPENSATED']).toBeGreaterThanOrEqual(2);
+    } finally {
+      query.close();
+    }
+  }, 150_000);
+
+  it('serves the HTTP API from `npm start` and ends every order consistently', async () => {
+    const dataDir = join(dir, 'data-start');
+    const port = await freePort();
+    // What `npm start` runs, started directly so that SIGTERM reaches the system (npm itself would
+    // die of the signal and hide whether the system shut down cleanly).
+    expect(scripts(dir)['start']).toBe('tsx src/main.ts');
+    const server = background(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: dir, env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' } });
+    const base = `http://127.0.0.1:${port}`;
+    let orders: { id: string; expect: string }[] = [];
+    let statuses = new Map<string, string>();
+    try {
+      await waitFor('the HTTP API', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 60_000, server.output);
+      const bad = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'x', items: [], total: { amount: 1, currency: 'EUR' } }) });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { field: string }).field).toBe('items');
+      orders = await placeOrders(base, mixedOrders(60));
+      statuses = await finalStatuses(base, orders.map((o) => o.id), 60_000);
+      const unknown = await fetch(`${base}/orders/00000000-0000-4000-8000-000000000000`);
+      expect(unknown.status).toBe(404);
+    } finally {
+      const code = await server.stop();
+      expect(code, server.output()).toBe(0);
+    }
+    for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
+    const query = sqliteQuery(dataDir);
+    try {
+      const { problems, states } = await checkFinalState(query, SERVICES);
+      expect(problems).toEqual([]);
+      expect(states).toEqual({ COMPLETED: 20, COMPENSATED: 40 });
+    } finally {
+      query.close();
+    }
+  }, 150_000);
+});
