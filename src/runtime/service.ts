@@ -8,6 +8,7 @@ import type { MessageHandler, UnitOfWork } from './context.js';
 import { Consumer, createUnitOfWork } from './consumer.js';
 import { Outbox } from './store/outbox.js';
 import { OutboxRelay, type RelayOptions } from './relay.js';
+import { listDeadLetters, takeDeadLetter, type DeadLetterRow } from './store/dead-letters.js';
 import { SagaEngine } from './saga/engine.js';
 import type { SagaDefinition } from './saga/definition.js';
 import { createLogger, type Logger } from './logger.js';
@@ -53,6 +54,14 @@ export interface ServiceRuntime {
    */
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>, options?: { readonly correlationid?: string }): Promise<T>;
   saga<D>(name: string): SagaEngine<D>;
+  /** Messages this service's consumer gave up on, oldest first. */
+  deadLetters(limit?: number): Promise<DeadLetterRow[]>;
+  /**
+   * Publishes a dead letter again with its original id (through the outbox) and removes it:
+   * after the cause is fixed. Consumers that had handled it recognise it; this one handles it.
+   * Returns false when there is no dead letter with that seq.
+   */
+  replayDeadLetter(seq: number): Promise<boolean>;
 }
 
 export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRuntime {
@@ -133,6 +142,17 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
           }),
         ),
       );
+    },
+    deadLetters(limit = 100) {
+      return options.db.transaction((tx) => listDeadLetters(tx, limit));
+    },
+    replayDeadLetter(seq) {
+      return options.db.transaction(async (tx) => {
+        const dead = await takeDeadLetter(tx, seq);
+        if (dead === undefined) return false;
+        await outbox.appendEncoded(tx, dead.message);
+        return true;
+      });
     },
     saga<D>(name: string): SagaEngine<D> {
       const engine = sagas.get(name);

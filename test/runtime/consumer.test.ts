@@ -86,6 +86,30 @@ for (const factory of dbFactories) {
       expect(t.deadLetters('reader')).toHaveLength(1);
     });
 
+    it('replays a dead letter with its id: the failed consumer handles it, the others recognise it', async () => {
+      const t = transport();
+      let broken = true;
+      const handled: Record<string, number> = { reader: 0, other: 0 };
+      const writer = await service('writer', t, []);
+      const make = (name: 'reader' | 'other') =>
+        service(name, t, [handler({ type: T, topic: 'things', handler: async () => {
+          if (name === 'reader' && broken) throw new Error('bug');
+          handled[name] = (handled[name] ?? 0) + 1;
+        } })], { consumer: { maxAttempts: 2, backoff: { initialMs: 1, multiplier: 1, maxMs: 1 } } });
+      const reader = await make('reader');
+      await make('other');
+      await writer.transaction((u) => u.publish(thing('k', 1)));
+      await waitFor(async () => (await reader.deadLetters()).length === 1 && handled['other'] === 1);
+      const [dead] = await reader.deadLetters();
+      broken = false;
+      expect(await reader.replayDeadLetter(dead!.seq)).toBe(true);
+      expect(await reader.replayDeadLetter(dead!.seq)).toBe(false);
+      await waitFor(() => handled['reader'] === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(handled).toEqual({ reader: 1, other: 1 });
+      expect(await reader.deadLetters()).toEqual([]);
+    });
+
     it('dead-letters an undecodable message at once', async () => {
       const t = transport();
       const reader = await service('reader', t, [

@@ -226,6 +226,21 @@ for (const factory of dbFactories) {
       expect(await engine.fireDueTimeouts()).toBe(0);
     });
 
+    it('the saga timer fires deadlines by itself (virtual clock, real timer)', async () => {
+      const clock = new VirtualClock();
+      system = await startOrderSystem(factory, { clock, sagaTimer: true });
+      const id = crypto.randomUUID();
+      system.behaviour.silentShipping.add(id);
+      await system.placeOrder(id);
+      await waitForState(system, id, 'SHIPPING_PENDING');
+      expect(await engineOf(system).nextDeadline()).toBe(clock.now() + 60_000);
+      clock.advance(60_000);
+      await waitForState(system, id, 'COMPENSATED');
+      expect(await typesOf(system, 'order')).toEqual([
+        'OrderCreated', 'ProcessPayment', 'ReserveInventory', 'ScheduleShipment', 'CancelShipment', 'ReleaseInventory', 'RefundPayment', 'OrderCancelled',
+      ]);
+    });
+
     it('a duplicate reply in a later state is recorded as ignored', async () => {
       system = await startOrderSystem(factory);
       const id = crypto.randomUUID();

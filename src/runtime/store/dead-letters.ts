@@ -38,7 +38,11 @@ export async function recordDeadLetter(
 
 export async function listDeadLetters(tx: Tx, limit = 100): Promise<DeadLetterRow[]> {
   const rows = await tx.query('SELECT * FROM edasaga_dead_letters ORDER BY seq LIMIT ?', [limit]);
-  return rows.map((row) => ({
+  return rows.map(toDeadLetter);
+}
+
+function toDeadLetter(row: Record<string, unknown>): DeadLetterRow {
+  return {
     seq: toNumber(row['seq']),
     consumer: String(row['consumer']),
     messageId: String(row['message_id']),
@@ -52,5 +56,14 @@ export async function listDeadLetters(tx: Tx, limit = 100): Promise<DeadLetterRo
     error: String(row['error']),
     attempts: toNumber(row['attempts']),
     createdAt: toNumber(row['created_at']),
-  }));
+  };
+}
+
+/** Removes a dead letter and returns it (undefined when there is none with that seq). */
+export async function takeDeadLetter(tx: Tx, seq: number): Promise<DeadLetterRow | undefined> {
+  const rows = await tx.query(`SELECT * FROM edasaga_dead_letters WHERE seq = ?${tx.dialect.name === 'postgres' ? ' FOR UPDATE' : ''}`, [seq]);
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  await tx.execute('DELETE FROM edasaga_dead_letters WHERE seq = ?', [seq]);
+  return toDeadLetter(row);
 }

@@ -57,21 +57,33 @@ export class Outbox {
       ...(correlationid === undefined ? {} : { correlationid }),
       ...(context.causationid === undefined ? {} : { causationid: context.causationid }),
     });
-    const binary = toBinary(envelope);
+    return this.insert(tx, envelope.id, message.aggregatetype ?? message.topic, message.type, message.topic, message.key, toBinary(envelope));
+  }
+
+  /**
+   * Writes an already-encoded message again, keeping its id (replaying a dead letter): consumers
+   * that handled it before recognise it in their inbox, the one that failed handles it.
+   */
+  async appendEncoded(tx: Tx, message: TransportMessage): Promise<string> {
+    const id = message.headers['ce_id'];
+    const type = message.headers['ce_type'];
+    if (id === undefined || type === undefined) throw new Error('message has no ce_id/ce_type header');
+    return this.insert(tx, id, message.topic, type, message.topic, message.key, { headers: message.headers, body: message.body });
+  }
+
+  private async insert(
+    tx: Tx,
+    id: string,
+    aggregatetype: string,
+    type: string,
+    topic: string,
+    key: string,
+    binary: { readonly headers: Readonly<Record<string, string>>; readonly body: string },
+  ): Promise<string> {
     await tx.execute(
       `INSERT INTO edasaga_outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, msg_key, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        envelope.id,
-        message.aggregatetype ?? message.topic,
-        message.key,
-        message.type,
-        binary.body,
-        JSON.stringify(binary.headers),
-        message.topic,
-        message.key,
-        this.now(),
-      ],
+      [id, aggregatetype, key, type, binary.body, JSON.stringify(binary.headers), topic, key, this.now()],
     );
     if (!tx.locals.has('outbox:signalled')) {
       tx.locals.set('outbox:signalled', true);
@@ -80,7 +92,7 @@ export class Outbox {
       });
       if (this.db.notify !== undefined) await this.db.notify(tx, outboxChannel(this.db.location));
     }
-    return envelope.id;
+    return id;
   }
 
   /** Oldest undispatched rows, in seq order; with `claim`, locked for this transaction (PostgreSQL). */
