@@ -144,3 +144,20 @@ describe('in-process transport retention', () => {
     await transport.close();
   });
 });
+
+describe('in-process transport late groups', () => {
+  it('a group that subscribes after another consumed a topic still gets the recent messages', async () => {
+    const transport = new InProcessTransport({ retainConsumedPerTopic: 2 });
+    const first: string[] = [];
+    await transport.subscribe({ group: 'early', topics: ['t'], handle: async (d) => (first.push(d.message.body), { kind: 'ack' }) });
+    await transport.publish(['1', '2', '3'].map((b) => msg('t', 'k', b)));
+    await waitFor(() => first.length === 3);
+    const late: string[] = [];
+    await transport.subscribe({ group: 'late', topics: ['t'], handle: async (d) => (late.push(d.message.body), { kind: 'ack' }) });
+    await transport.publish([msg('t', 'k', '4')]);
+    await waitFor(() => late.length === 3);
+    expect(late).toEqual(['2', '3', '4']);
+    expect(first).toEqual(['1', '2', '3', '4']);
+    await transport.close();
+  });
+});

@@ -30,9 +30,14 @@ export interface InProcessTransportOptions {
    * this the oldest are dropped, so an unread topic cannot grow without bound. Default 100 000.
    */
   readonly maxUnreadPerTopic?: number;
+  /**
+   * Messages kept per topic after every reading group took them, for groups that subscribe later
+   * (they start at the oldest message kept, like Kafka's `earliest`). Default 10 000.
+   */
+  readonly retainConsumedPerTopic?: number;
 }
 
-/** Messages of one topic not yet taken by every group that reads it. */
+/** The messages of one topic still kept, and how far each reading group has taken them. */
 class TopicLog {
   readonly messages: TransportMessage[] = [];
   /** Offset of messages[0]. */
@@ -44,22 +49,24 @@ class TopicLog {
     return this.base + this.messages.length;
   }
 
-  /** Drops what every reading group has taken; while no group reads the topic, keeps the newest `maxUnread`. */
-  trim(maxUnread: number): void {
+  /**
+   * Drops what every reading group has taken, except the newest `retainConsumed` (so a group that
+   * subscribes a moment later, e.g. a service started after another one published, still gets
+   * them); while no group reads the topic, keeps the newest `maxUnread`.
+   */
+  trim(maxUnread: number, retainConsumed: number): void {
+    let keepFrom: number;
     if (this.cursors.size === 0) {
-      const excess = this.messages.length - maxUnread;
-      if (excess > 0) {
-        this.messages.splice(0, excess);
-        this.base += excess;
-      }
-      return;
+      keepFrom = this.end - maxUnread;
+    } else {
+      let lowest = Infinity;
+      for (const offset of this.cursors.values()) lowest = Math.min(lowest, offset);
+      keepFrom = Math.min(lowest, this.end - retainConsumed);
     }
-    let lowest = Infinity;
-    for (const offset of this.cursors.values()) lowest = Math.min(lowest, offset);
-    const drop = lowest - this.base;
+    const drop = keepFrom - this.base;
     if (drop > 0) {
       this.messages.splice(0, drop);
-      this.base = lowest;
+      this.base = keepFrom;
     }
   }
 }
@@ -193,10 +200,12 @@ export class InProcessTransport implements Transport {
   private readonly errorRetryDelayMs: number;
   private readonly onHandlerError: InProcessTransportOptions['onHandlerError'];
   private readonly maxUnreadPerTopic: number;
+  private readonly retainConsumedPerTopic: number;
 
   constructor(options: InProcessTransportOptions = {}) {
     this.errorRetryDelayMs = options.errorRetryDelayMs ?? 100;
     this.maxUnreadPerTopic = Math.max(0, options.maxUnreadPerTopic ?? 100_000);
+    this.retainConsumedPerTopic = Math.max(0, options.retainConsumedPerTopic ?? 10_000);
     this.onHandlerError = options.onHandlerError;
   }
 
@@ -301,7 +310,7 @@ export class InProcessTransport implements Transport {
       }
       log.cursors.set(group, log.end);
     }
-    log.trim(this.maxUnreadPerTopic);
+    log.trim(this.maxUnreadPerTopic, this.retainConsumedPerTopic);
   }
 }
 
