@@ -7,10 +7,13 @@ const args = process.argv.slice(2);
 let handled = false;
 if (args[0] === 'validate' && !process.env.EDASAGA_NO_FAST_PATH) {
   let fast;
-  try {
-    fast = await import('../dist/cli/fast-validate.js');
-  } catch {
-    fast = undefined; // not built: let oclif report it
+  for (const path of ['../dist/cli/validate.bundle.mjs', '../dist/cli/fast-validate.js']) {
+    try {
+      fast = await import(path);
+      break;
+    } catch {
+      fast = undefined; // not built (or built without the bundle): next option, finally oclif
+    }
   }
   const code = fast ? await fast.fastValidate(args.slice(1)) : undefined;
   if (code !== undefined) {

@@ -47,6 +47,30 @@ step('standalone validators -> dist/schema/generated/', () => {
   }
 });
 
+// One-file bundle of the lean `validate` path: loading ~100 small modules costs more than the
+// validation itself. esbuild comes with the dev tooling (tsx, vitest); without it bin/run.js
+// simply uses the unbundled modules.
+step('bundle the validate fast path -> dist/cli/validate.bundle.mjs', () => {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    console.log('build: esbuild not installed; `validate` will load unbundled modules (slower startup)');
+    return;
+  }
+  esbuild.buildSync({
+    entryPoints: [join(staging, 'cli/fast-validate.js')],
+    outfile: join(staging, 'cli/validate.bundle.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    // CommonJS dependencies (yaml) call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __edasagaCreateRequire } from 'node:module'; const require = __edasagaCreateRequire(import.meta.url);" },
+  });
+});
+
 step('swap into dist/', () => {
   const old = join(root, '.tmp', `dist-old-${process.pid}`);
   rmSync(old, { recursive: true, force: true });

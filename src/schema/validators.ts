@@ -25,7 +25,8 @@ export function getValidator(name: ValidatorName): CompiledValidator {
   if (runningFromSources) {
     v = compileValidator(name).validate;
   } else {
-    const mod = require(`./generated/${name}.cjs`) as CompiledValidator | { default: CompiledValidator };
+    // Relative to dist/schema/ and to the bundle in dist/cli/ alike.
+    const mod = require(`../schema/generated/${name}.cjs`) as CompiledValidator | { default: CompiledValidator };
     v = typeof mod === 'function' ? mod : mod.default;
   }
   loaded.set(name, v);
