@@ -50,3 +50,36 @@ export function containsRef(value: unknown): boolean {
   refMemo.set(value, found);
   return found;
 }
+
+/**
+ * Deep equality of two JSON values without building strings: 0 = different, 1 = equal,
+ * 2 = equal but containing a `$ref` (equal text may then still mean different schemas when the
+ * two sides resolve references in different documents).
+ */
+export function jsonEqual(a: unknown, b: unknown): 0 | 1 | 2 {
+  if (a === b) return a !== null && typeof a === 'object' ? (containsRef(a) ? 2 : 1) : 1;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return 0;
+  let sawRef = false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return 0;
+    for (let i = 0; i < a.length; i++) {
+      const e = jsonEqual(a[i], b[i]);
+      if (e === 0) return 0;
+      if (e === 2) sawRef = true;
+    }
+    return sawRef ? 2 : 1;
+  }
+  if (Array.isArray(b)) return 0;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return 0;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(rb, k)) return 0;
+    if (k === '$ref' && typeof ra[k] === 'string') sawRef = true;
+    const e = jsonEqual(ra[k], rb[k]);
+    if (e === 0) return 0;
+    if (e === 2) sawRef = true;
+  }
+  return sawRef ? 2 : 1;
+}

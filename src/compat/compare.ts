@@ -8,7 +8,7 @@
 // so that order does not matter. Recursive schemas terminate: a pair already being compared
 // higher up the stack is assumed compatible, and every pair is compared once (memoised).
 
-import { canonical, containsRef, sameValue } from './canonical.js';
+import { canonical, containsRef, jsonEqual, sameValue } from './canonical.js';
 import { maximumMatching } from './matching.js';
 import { isTolerated, type Policy, type RuleId } from './rules.js';
 import { isObject, NodeReader, typeLabel, type Branch, type JsonObject, type Node, type NodeOf, type SchemaScope } from './schema-node.js';
@@ -28,8 +28,9 @@ type Out = Change[];
 const NONE: readonly Change[] = [];
 
 export class SchemaComparator {
-  private readonly memo = new Map<string, readonly Change[]>();
-  private readonly inProgress = new Set<string>();
+  // Keyed writer id -> reader id (numbers: string keys cost more than the comparisons they save).
+  private readonly memo = new Map<number, Map<number, readonly Change[]>>();
+  private readonly inProgress = new Map<number, Set<number>>();
 
   constructor(
     readonly policy: Policy,
@@ -43,28 +44,34 @@ export class SchemaComparator {
 
   /** Compares two schemas as written, each in its own scope (file + `$ref` resolver). */
   compare(writer: unknown, wScope: SchemaScope, reader: unknown, rScope: SchemaScope): readonly Change[] {
-    return this.nodes(this.reader.read(writer, wScope), this.reader.read(reader, rScope));
+    return this.raw(writer, wScope, reader, rScope);
   }
 
   private nodes(w: Node, r: Node): readonly Change[] {
     if (w === r) return NONE;
-    const key = `${w.id}:${r.id}`;
-    const hit = this.memo.get(key);
+    let row = this.memo.get(w.id);
+    const hit = row?.get(r.id);
     if (hit) return hit;
-    if (this.inProgress.has(key)) return NONE; // a recursive schema came back to this pair
-    this.inProgress.add(key);
+    let busy = this.inProgress.get(w.id);
+    if (busy?.has(r.id)) return NONE; // a recursive schema came back to this pair
+    if (!busy) this.inProgress.set(w.id, (busy = new Set()));
+    busy.add(r.id);
     const out: Out = [];
     try {
       this.body(w, r, out);
     } finally {
-      this.inProgress.delete(key);
+      busy.delete(r.id);
     }
     const result = out.length === 0 ? NONE : out;
-    this.memo.set(key, result);
+    if (!row) this.memo.set(w.id, (row = new Map()));
+    row.set(r.id, result);
     return result;
   }
 
   private raw(w: unknown, wScope: SchemaScope, r: unknown, rScope: SchemaScope): readonly Change[] {
+    // Most of a new version is the old one unchanged: settle equal subtrees before reading them.
+    const eq = jsonEqual(w, r);
+    if (eq === 1 || (eq === 2 && sameScope(wScope, rScope))) return NONE;
     return this.nodes(this.reader.read(w, wScope), this.reader.read(r, rScope));
   }
 
@@ -518,10 +525,13 @@ function nest(out: Out, sub: readonly Change[], wSeg: readonly string[], rSeg: r
   for (const c of sub) out.push({ ...c, wPath: [...wSeg, ...c.wPath], rPath: [...rSeg, ...c.rPath] });
 }
 
+function sameScope(a: SchemaScope, b: SchemaScope): boolean {
+  return a.file === b.file && a.resolver === b.resolver;
+}
+
 function identical(w: Node, r: Node): boolean {
-  if (w.raw === r.raw && w.scope.file === r.scope.file && w.scope.resolver === r.scope.resolver) return true;
-  if (canonical(w.raw) !== canonical(r.raw)) return false;
-  return (w.scope.file === r.scope.file && w.scope.resolver === r.scope.resolver) || !containsRef(w.raw);
+  const eq = jsonEqual(w.raw, r.raw);
+  return eq === 1 || (eq === 2 && sameScope(w.scope, r.scope));
 }
 
 function annotations(a: JsonObject, b: JsonObject, out: Out): void {
