@@ -1,0 +1,200 @@
+// Issue 5 end to end: the generated order system as separate processes (`npm run start:dev`: one
+// process per service after `npm run migrate`) on PostgreSQL (one schema per service) and Kafka or
+// NATS JetStream, driven through its HTTP API (the demo, unchanged, plus a batch of orders), then the
+// final state checked in PostgreSQL as the embedded test does. Every run uses its own schema and
+// topic prefix and drops its schemas, topics and streams afterwards.
+import { createConnection } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import {
+  SERVICES,
+  assertBuilt,
+  background,
+  checkFinalState,
+  describeRun,
+  finalStatuses,
+  freePort,
+  initAndGenerate,
+  mixedOrders,
+  placeOrders,
+  postgresQuery,
+  projectDir,
+  removeProject,
+  run,
+  waitFor,
+} from './helpers.js';
+
+const DATABASE_URL = process.env['E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const KAFKA = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+const NATS = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(1000);
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const hostPort = (text: string): [string, number] => {
+  const match = /^(?:\w+:\/\/)?([^:/]+):(\d+)/.exec(text);
+  return [match?.[1] ?? '127.0.0.1', Number(match?.[2] ?? 0)];
+};
+const available = {
+  postgres: await reachable(...hostPort(DATABASE_URL.replace(/^postgres(ql)?:\/\/[^@]*@/, ''))),
+  kafka: await reachable(...hostPort(KAFKA.split(',')[0]!)),
+  nats: await reachable(...hostPort(NATS.split(',')[0]!)),
+};
+const inCi = process.env['CI'] === 'true';
+for (const [name, up] of Object.entries(available)) {
+  if (!up && !inCi) console.warn(`skipping the ${name} end-to-end tests: nothing listens for ${name} (start it; scripts/kafka.sh start for Kafka)`);
+}
+
+async function dropSchemas(prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
+    for (const row of rows) await client.query(`DROP SCHEMA "${row.nspname.replace(/"/g, '""')}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropBrokerState(transport: 'kafka' | 'nats', topicPrefix: string): Promise<void> {
+  if (transport === 'kafka') {
+    const { Kafka, logLevel } = await import('kafkajs');
+    const admin = new Kafka({ clientId: 'edasaga-e2e-cleanup', brokers: KAFKA.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
+      if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+  } else {
+    const { connect } = await import('nats');
+    const connection = await connect({ servers: NATS.split(',') });
+    try {
+      const manager = await connection.jetstreamManager();
+      const names: string[] = [];
+      for await (const stream of manager.streams.list()) if (stream.config.name.startsWith(topicPrefix)) names.push(stream.config.name);
+      for (const name of names) await manager.streams.delete(name);
+    } finally {
+      await connection.close();
+    }
+  }
+}
+
+const dir = projectDir('infra');
+let generated = false;
+
+beforeAll(async () => {
+  if (!available.postgres || (!available.kafka && !available.nats)) {
+    if (inCi) throw new Error(`CI: PostgreSQL, Kafka and NATS must all be running (found ${JSON.stringify(available)})`);
+    return;
+  }
+  assertBuilt();
+  await initAndGenerate(dir);
+  generated = true;
+}, 120_000);
+afterAll(() => removeProject(dir));
+
+for (const transport of ['kafka', 'nats'] as const) {
+  const up = available.postgres && available[transport];
+  describe.skipIf(!up && !inCi)(`separate processes on PostgreSQL + ${transport}`, () => {
+    const id = randomBytes(3).toString('hex');
+    const schemaPrefix = `e2e_${transport}_${id}_`;
+    const topicPrefix = `e2e-${transport}-${id}-`;
+    const env = {
+      DATABASE_URL,
+      EDASAGA_SCHEMA_PREFIX: schemaPrefix,
+      EDASAGA_TOPIC_PREFIX: topicPrefix,
+      EDASAGA_TRANSPORT: transport,
+      KAFKA_BROKERS: KAFKA,
+      NATS_URL: NATS,
+      LOG_LEVEL: 'warn',
+      PG_POOL_SIZE: '4',
+    };
+
+    beforeAll(() => {
+      if (!up) throw new Error(`CI: PostgreSQL and ${transport} must be running (found ${JSON.stringify(available)})`);
+      if (!generated) throw new Error('the project was not generated');
+    });
+    afterAll(async () => {
+      await dropSchemas(schemaPrefix);
+      await dropBrokerState(transport, topicPrefix).catch((error: unknown) => console.warn(`could not clean ${transport}: ${String(error)}`));
+    }, 60_000);
+
+    it('migrates every service schema, and a second run changes nothing', async () => {
+      const first = await run(npm, ['run', 'migrate'], { cwd: dir, env, timeoutMs: 60_000 });
+      expect(first.code, describeRun(first)).toBe(0);
+      expect(first.stdout).toMatch(/payment\s+applied .*payment-001-payments/);
+      const again = await run(npm, ['run', 'migrate'], { cwd: dir, env, timeoutMs: 60_000 });
+      expect(again.code, describeRun(again)).toBe(0);
+      for (const service of SERVICES) expect(again.stdout).toMatch(new RegExp(`${service}\\s+up to date`));
+    }, 130_000);
+
+    it('runs the demo and a batch of orders through the HTTP API, ending consistently in PostgreSQL', async () => {
+      const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      expect(scripts['start:dev']).toBe('node scripts/start-dev.mjs');
+      for (const service of SERVICES) expect(scripts[`start:${service}`]).toBe(`tsx src/services/${service}/main.ts`);
+      const port = await freePort();
+      // What `npm run start:dev` runs, started directly so that SIGTERM reaches the spawner.
+      const system = background(process.execPath, ['scripts/start-dev.mjs'], { cwd: dir, env: { ...env, PORT: String(port) } });
+      const base = `http://127.0.0.1:${port}`;
+      let orders: { id: string; expect: string }[] = [];
+      let statuses = new Map<string, string>();
+      try {
+        await waitFor('the HTTP API of the order process', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 90_000, system.output);
+        const demo = await run(npm, ['run', 'demo'], { cwd: dir, env: { ...env, API_URL: base, DEMO_TIMEOUT_MS: '60000' }, timeoutMs: 120_000 });
+        expect(demo.code, `${describeRun(demo)}\n--- services ---\n${system.output().slice(-4000)}`).toBe(0);
+        expect(demo.stdout).toContain(`Driving the system at ${base}`);
+        expect(demo.stdout).toContain('Every scenario ended as expected.');
+        const bad = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'x', items: [{ sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'euro' } }], total: { amount: 1, currency: 'EUR' } }) });
+        expect(bad.status).toBe(400);
+        expect(((await bad.json()) as { field: string }).field).toBe('items[0].unitPrice.currency');
+        orders = await placeOrders(base, mixedOrders(30));
+        statuses = await finalStatuses(base, orders.map((o) => o.id), 90_000);
+        // The last events (OrderConfirmed/OrderCancelled to notification) may still be in flight.
+        const query = postgresQuery(DATABASE_URL, schemaPrefix);
+        try {
+          await waitFor('every outbox to drain', async () => ((await checkFinalState(query, SERVICES)).problems.length === 0 ? true : undefined), 30_000);
+        } catch {
+          /* reported below with the details */
+        } finally {
+          await query.close();
+        }
+      } finally {
+        const code = await system.stop(20_000);
+        expect(code, system.output().slice(-6000)).toBe(0);
+      }
+      for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
+      const query = postgresQuery(DATABASE_URL, schemaPrefix);
+      try {
+        const { problems, states } = await checkFinalState(query, SERVICES);
+        expect(problems).toEqual([]);
+        // 3 demo scenarios (1 confirmed, 2 cancelled) + 30 orders (10 confirmed, 20 cancelled).
+        expect(states).toEqual({ COMPLETED: 11, COMPENSATED: 22 });
+        const notified = await query('notification', "SELECT COUNT(*) AS n FROM notifications WHERE kind = 'order-confirmed'");
+        expect(Number(notified[0]?.['n'])).toBe(11);
+      } finally {
+        await query.close();
+      }
+    }, 300_000);
+  });
+}
