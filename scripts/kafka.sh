@@ -184,7 +184,8 @@ start() {
   nohup "${JAVA_ARGS[@]}" kafka.Kafka "$CONFIG" >>"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   local deadline=$((SECONDS + START_TIMEOUT_S))
-  until port_open "$PORT"; do
+  # Ready = accepting connections and done starting (the listener opens a moment before that).
+  until port_open "$PORT" && grep -q "Kafka Server started" "$LOG"; do
     if ! recorded_pid >/dev/null; then
       tail -n 40 "$LOG" >&2
       rm -f "$PIDFILE"

@@ -22,6 +22,7 @@ import {
   DEFAULT_ERROR_RETRY_DELAY_MS,
   deadLetterHeaders,
   decide,
+  sleep,
   waitWithKeepAlive,
 } from './broker-delivery.js';
 
@@ -156,18 +157,30 @@ export class KafkaTransport implements Transport {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
+      // A broker that has just started (or just created a topic) answers "not hosted here" or "no
+      // leader" for a while: create, then wait until every partition has a leader.
+      for (let attempt = 1; ; attempt++) {
         try {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3 })),
-          });
+          const existing = new Set(await admin.listTopics());
+          const missing = wanted.filter((topic) => !existing.has(topic));
+          if (missing.length > 0) {
+            await admin
+              .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3 })) })
+              .catch((error: unknown) => {
+                // Another process may have created them between listTopics and createTopics.
+                if (!isTopicExistsError(error)) throw error;
+              });
+          }
+          const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
+          const leaderless = metadata.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((p) => p.leader < 0));
+          if (leaderless.length === 0) break;
+          if (attempt >= TOPIC_READY_ATTEMPTS) {
+            throw new Error(`kafka topics without a partition leader: ${leaderless.map((topic) => topic.name).join(', ')}`);
+          }
         } catch (error) {
-          // Another process may have created them between listTopics and createTopics.
-          if (!isTopicExistsError(error)) throw error;
+          if (attempt >= TOPIC_READY_ATTEMPTS || !isRetriable(error)) throw error;
         }
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
       }
       for (const topic of wanted) this.knownTopics.add(topic);
     } finally {
@@ -191,6 +204,12 @@ export class KafkaTransport implements Transport {
     }
     return this.producer;
   }
+}
+
+const TOPIC_READY_ATTEMPTS = 12;
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }
 
 function isTopicExistsError(error: unknown): boolean {
@@ -220,7 +239,11 @@ class KafkaSubscription implements Subscription {
     // `run` resolves before the group is joined; callers expect a subscribed consumer to receive.
     const joined = new Promise<void>((resolve, reject) => {
       removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-      removeCrash = consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+      // kafkajs restarts a consumer after a retriable crash (e.g. "coordinator is loading" on a
+      // fresh broker); only a crash it gives up on fails the subscription.
+      removeCrash = consumer.on(consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) reject(event.payload.error);
+      });
       timer = setTimeout(
         () => reject(new Error(`kafka consumer of group "${this.options.group}" did not join within ${joinTimeoutMs} ms`)),
         joinTimeoutMs,
