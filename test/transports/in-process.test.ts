@@ -7,6 +7,6 @@ transportContract({
   create: async () => createInProcessTransport(),
   // Nothing outlives the transport object.
   dropTopics: async () => undefined,
-  retryHoldsOnlyItsKey: true,
+  otherKeysFlowDuringRetry: true,
   waitMs: 10_000,
 });

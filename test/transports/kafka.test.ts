@@ -1,9 +1,9 @@
 // The transport contract against a real Kafka broker (scripts/kafka.sh start).
-import { describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic, type Transport } from '../../src/runtime/transport.js';
 import { createKafkaTransport, type KafkaTransportOptions } from '../../src/runtime/transports/kafka.js';
 import { skipUnlessReachable } from './broker-reachable.js';
-import { transportContract } from './contract.js';
+import { message, transportContract, waitFor } from './contract.js';
 import { deliveryCapTest } from './delivery-cap.js';
 
 export const KAFKA_TEST_OPTIONS: KafkaTransportOptions = {
@@ -40,11 +40,41 @@ describe.skipIf(skip)('kafka transport', () => {
     name: 'kafka',
     create: () => createKafkaTransport(KAFKA_TEST_OPTIONS),
     dropTopics: dropKafkaTopics,
-    retryHoldsOnlyItsKey: false,
+    // With 3 partitions the default partitioner puts `slow` on partition 0 and keys a-e on 1 and 2,
+    // so they flow while `slow` retries (keys sharing its partition would wait).
+    otherKeysFlowDuringRetry: true,
     waitMs: 30_000,
   });
 });
 
 describe.skipIf(skip)('kafka transport: delivery cap', () => {
   deliveryCapTest((maxDeliveries) => createKafkaTransport({ ...KAFKA_TEST_OPTIONS, maxDeliveries }), dropKafkaTopics, 30_000);
+});
+
+describe.skipIf(skip)('kafka transport: retries hold the partition', () => {
+  const t = `edasaga-test-${Math.random().toString(36).slice(2, 10)}-onepart`;
+  let transport: Transport | undefined;
+
+  afterAll(async () => {
+    await transport?.close();
+    await dropKafkaTopics(transport!, [t], [`${t}-g`]);
+  });
+
+  it('makes a key that shares the partition wait behind a retrying message (documented trade-off)', async () => {
+    transport = await createKafkaTransport({ ...KAFKA_TEST_OPTIONS, partitions: 1 });
+    await transport.ensureTopics([t]);
+    const handled: string[] = [];
+    await transport.subscribe({
+      group: `${t}-g`,
+      topics: [t],
+      handle: async (d) => {
+        if (d.message.key === 'slow' && d.attempt === 1) return { kind: 'retry', delayMs: 500 };
+        handled.push(d.message.key);
+        return { kind: 'ack' };
+      },
+    });
+    await transport.publish([message(t, 'slow', { n: 0 }), message(t, 'other', { n: 1 })]);
+    await waitFor('both messages', () => handled.length >= 2, 30_000);
+    expect(handled).toEqual(['slow', 'other']);
+  });
 });

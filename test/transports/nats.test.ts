@@ -42,7 +42,7 @@ describe.skipIf(skip)('nats transport', () => {
     name: 'nats',
     create: () => createNatsTransport(NATS_TEST_OPTIONS),
     dropTopics: dropNatsStreams,
-    retryHoldsOnlyItsKey: true,
+    otherKeysFlowDuringRetry: true,
     waitMs: 30_000,
   });
 });
