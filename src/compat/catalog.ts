@@ -88,7 +88,7 @@ export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOpt
         pairs++;
         const raw = checker.check(from.payload, scope, to.payload, scope, mode, options.policy);
         for (const f of raw) {
-          const located = locateFinding(f, from, to, side, side);
+          const located = locateFinding(f, to, side);
           const finding = toCompatFinding(f, message, from.version, to.version, located, options.policy, {
             oldLabel: `v${from.version}`,
             newLabel: `v${to.version}`,
@@ -102,18 +102,16 @@ export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOpt
   return { findings, pairs };
 }
 
-function locateFinding(f: SchemaFinding, from: MessageVersion, to: MessageVersion, oldSide: CatalogSide, newSide: CatalogSide): SourceLocation {
-  // Point into the new version where the path exists there; the nearest existing ancestor otherwise.
-  const file = newSide.project.catalog.file;
-  if (f.newPath !== undefined) {
-    const loc = newSide.sources.locate(file, to.pointer + f.newPath);
-    if (loc) return loc;
-  }
-  if (f.oldPath !== undefined && f.newPath === undefined) {
-    const loc = oldSide.sources.locate(oldSide.project.catalog.file, from.pointer + f.oldPath);
-    if (loc) return loc;
-  }
-  return to.loc;
+/** The more specific of the two paths: a thing that exists on one side only is named by that side. */
+export function findingPath(f: SchemaFinding): string {
+  const n = f.newPath ?? '';
+  const o = f.oldPath ?? '';
+  return n.length >= o.length ? n : o;
+}
+
+function locateFinding(f: SchemaFinding, to: MessageVersion, side: CatalogSide): SourceLocation {
+  // Point into the new version: at the path, or its nearest ancestor that exists there.
+  return side.sources.locate(side.project.catalog.file, to.pointer + findingPath(f)) ?? to.loc;
 }
 
 function toCompatFinding(
@@ -136,7 +134,7 @@ function toCompatFinding(
     toVersion,
     pair: `${labels.oldLabel} → ${labels.newLabel}`,
     direction: f.direction,
-    path: (f.direction === 'backward' ? (f.newPath ?? f.oldPath) : (f.newPath ?? f.oldPath)) ?? '',
+    path: findingPath(f),
     file: loc.file,
     line: loc.line,
     col: loc.col,

@@ -191,8 +191,8 @@ export class SchemaComparator {
     if (!success) {
       for (let a = 0; a < L.length; a++) {
         if ((match[a] as number) >= 0) continue;
-        if (leftIsWriter) this.explainUnmatchedWriter(a, W, R, subs, wc, R.length < W.length, out);
-        else this.explainUnmatchedReader(a, W, R, subs, rc, out);
+        if (leftIsWriter) this.explainUnmatchedWriter(a, W, R, subs, wc, R.length < W.length, usedRight, out);
+        else this.explainUnmatchedReader(a, W, R, subs, rc, usedRight, out);
       }
     } else {
       // Leftovers on the other side are the tolerated half of the change.
@@ -217,10 +217,12 @@ export class SchemaComparator {
     subs: (readonly Change[])[][],
     wc: NodeOf<'comb'> | undefined,
     shrank: boolean,
+    taken: ReadonlySet<number>,
     out: Out,
   ): void {
     const wb = W[i] as Branch;
-    const j = this.evidence(wb, R, (jj) => (subs[i] as (readonly Change[])[])[jj] as readonly Change[], W.length === 1 && R.length === 1);
+    // When the union shrank, an alternative whose look-alike is already paired was simply removed.
+    const j = this.evidence(wb, R, (jj) => (subs[i] as (readonly Change[])[])[jj] as readonly Change[], W.length === 1 && R.length === 1, taken, shrank);
     if (j >= 0) return nest(out, (subs[i] as (readonly Change[])[])[j] as readonly Change[], wb.seg, (R[j] as Branch).seg);
     if (wc?.origin === 'types') return add(out, 'TYPE_REMOVED', ['type'], [], typeLabel(wb.node));
     add(out, shrank ? 'UNION_NARROWED' : 'BRANCHES_UNMATCHED', wb.seg, [], typeLabel(wb.node));
@@ -232,10 +234,11 @@ export class SchemaComparator {
     R: readonly Branch[],
     subs: (readonly Change[])[][],
     rc: NodeOf<'comb'> | undefined,
+    taken: ReadonlySet<number>,
     out: Out,
   ): void {
     const rb = R[j] as Branch;
-    const i = this.evidence(rb, W, (ii) => (subs[ii] as (readonly Change[])[])[j] as readonly Change[], W.length === 1 && R.length === 1);
+    const i = this.evidence(rb, W, (ii) => (subs[ii] as (readonly Change[])[])[j] as readonly Change[], W.length === 1 && R.length === 1, taken, false);
     if (i >= 0) return nest(out, (subs[i] as (readonly Change[])[])[j] as readonly Change[], (W[i] as Branch).seg, rb.seg);
     const n = rb.node;
     if (rc?.origin !== 'written' && n.k === 'enum') return add(out, 'ENUM_ADDED', [], [...rb.seg, 'enum'], undefined, n.values);
@@ -245,15 +248,25 @@ export class SchemaComparator {
   }
 
   /** The counterpart whose differences best explain why `b` found no partner, or -1. */
-  private evidence(b: Branch, others: readonly Branch[], subAt: (k: number) => readonly Change[], onlyPair: boolean): number {
+  private evidence(
+    b: Branch,
+    others: readonly Branch[],
+    subAt: (k: number) => readonly Change[],
+    onlyPair: boolean,
+    taken: ReadonlySet<number>,
+    freeOnly: boolean,
+  ): number {
     let best = -1;
-    let bestBad = Infinity;
+    let bestScore = Infinity;
     others.forEach((o, k) => {
       if (!onlyPair && !sameKind(b.node, o.node)) return;
+      if (freeOnly && taken.has(k)) return;
       const bad = subAt(k).filter((c) => !isTolerated(c.rule, this.policy)).length;
-      if (bad > 0 && bad < bestBad) {
+      // Prefer a counterpart nobody else was paired with, then the fewest differences.
+      const score = bad + (taken.has(k) ? 1000 : 0);
+      if (bad > 0 && score < bestScore) {
         best = k;
-        bestBad = bad;
+        bestScore = score;
       }
     });
     return best;

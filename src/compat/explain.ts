@@ -138,6 +138,8 @@ function describe(rule: RuleId, x: Words): string {
     case 'UNION_NARROWED':
     case 'BRANCHES_UNMATCHED':
       return `the ${show(wv)} alternative of ${field} in ${W} has no compatible alternative in ${R}`;
+    case 'UNION_EXTENDED':
+      return `${field} accepts more alternatives in ${R} than in ${W}`;
     case 'ALLOF_EXTENDED':
       return `${field} gains an allOf constraint in ${R} (${show(rv)}) that ${W} did not have`;
     case 'COMBINATOR_CHANGED':

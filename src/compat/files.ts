@@ -6,7 +6,7 @@ import { parseYamlSource } from '../loader/parse-yaml.js';
 import { readSourceFile } from '../loader/read-source.js';
 import { SourceIndex } from '../loader/source-index.js';
 import { RefResolver, type LoadedFile } from '../schema/refs.js';
-import { finalize, type CompatFinding, type CompatReport } from './catalog.js';
+import { finalize, findingPath, type CompatFinding, type CompatReport } from './catalog.js';
 import { explain } from './explain.js';
 import { PairChecker } from './pair.js';
 import { RULES, type Policy } from './rules.js';
@@ -63,15 +63,14 @@ export function checkSchemaFiles(
   const findings: CompatFinding[] = [];
   for (const f of raw) {
     if (f.compatible && !options.includeCompatible) continue;
-    const loc =
-      (f.newPath !== undefined ? sources.locate(newPath, f.newPath) : undefined) ??
-      (f.oldPath !== undefined ? sources.locate(oldPath, f.oldPath) : undefined) ?? { file: newPath, line: 1, col: 1 };
+    const path = findingPath(f);
+    const loc = sources.locate(newPath, path) ?? { file: newPath, line: 1, col: 1 };
     findings.push({
       rule: f.rule,
       severity: f.compatible ? 'note' : 'error',
       pair: 'old → new',
       direction: f.direction,
-      path: f.newPath ?? f.oldPath ?? '',
+      path,
       file: loc.file,
       line: loc.line,
       col: loc.col,
