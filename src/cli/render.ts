@@ -84,14 +84,21 @@ function codeFrame(d: Diagnostic, options: RenderOptions, paint: (style: Paramet
   const lines = text.split(/\r?\n/);
   const lineText = lines[d.line! - 1];
   if (lineText === undefined) return undefined;
-  const shown = lineText.length > 160 ? lineText.slice(0, 157) + '...' : lineText;
   const gutter = String(d.line);
   const pad = ' '.repeat(gutter.length);
   const col = Math.max(1, d.col ?? 1);
   const endCol = d.endLine === d.line && d.endCol !== undefined && d.endCol > col ? d.endCol : col + 1;
-  const width = Math.max(1, Math.min(endCol, shown.length + 1) - col);
+  // Long lines (flow mappings) are shown as a window around the span.
+  const WIDTH = 140;
+  const long = lineText.length > WIDTH + 20;
+  const start = long ? Math.max(0, Math.min(col - 1 - 40, lineText.length - WIDTH)) : 0;
+  const end = long ? Math.min(lineText.length, start + WIDTH) : lineText.length;
+  const prefix = start > 0 ? '...' : '';
+  const shown = prefix + lineText.slice(start, end) + (end < lineText.length ? '...' : '');
+  const spanStart = col - 1 - start + prefix.length;
+  const width = Math.max(1, Math.min(endCol - col, shown.length - spanStart));
   // Tabs keep their width in the underline so the carets line up.
-  const lead = shown.slice(0, col - 1).replace(/[^\t]/g, ' ');
+  const lead = shown.slice(0, spanStart).replace(/[^\t]/g, ' ');
   return `  ${paint('dim', `${gutter} |`)} ${shown}\n  ${paint('dim', `${pad} |`)} ${lead}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}\n`;
 }
 

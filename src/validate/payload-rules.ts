@@ -10,6 +10,8 @@ import type { RefResolver, SchemaLocation } from '../schema/refs.js';
 import { getValidator } from '../schema/validators.js';
 import type { ValidationError } from '../schema/validators.js';
 import { forEachSubschema, isSchemaObject } from '../schema/walk.js';
+import { closest, didYouMean } from '../schema/suggest.js';
+import { KEYWORDS_07, KEYWORDS_2020, KNOWN_FORMATS, otherDraftKeyword } from './keywords.js';
 
 const KNOWN_DIALECTS: Record<string, 'meta-2020-12' | 'meta-draft-07'> = {
   'https://json-schema.org/draft/2020-12/schema': 'meta-2020-12',
@@ -69,6 +71,7 @@ export class PayloadChecker {
         out.push(this.diag('E_INVALID_PAYLOAD_SCHEMA', `${field} is not valid JSON Schema (${draft}): ${metaMessage(e)}`, at, e.instancePath, 'value'));
       }
     }
+    out.push(...this.checkKeywords(schema, at, what, dialect === 'meta-draft-07'));
     walkPatterns(schema, '', (pattern, pointer) => {
       try {
         new RegExp(pattern, 'u');
@@ -76,6 +79,39 @@ export class PayloadChecker {
         out.push(this.diag('E_INVALID_PAYLOAD_SCHEMA', `"pattern" in ${what} is not a valid regular expression: ${(err as Error).message}`, at, pointer, 'value'));
       }
     });
+    return out;
+  }
+
+  /** Typos of keywords (errors), other unknown keywords and formats (warnings), keywords of the other draft. */
+  private checkKeywords(schema: unknown, at: SchemaLocation, what: string, draft07: boolean): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const known = draft07 ? KEYWORDS_07 : KEYWORDS_2020;
+    const draft = draft07 ? 'draft-07' : '2020-12';
+    const walk = (node: unknown, pointer: string): void => {
+      if (!isSchemaObject(node)) return;
+      for (const key of Object.keys(node)) {
+        if (known.has(key) || key.startsWith('x-')) continue;
+        const rel = pointer + toPointer([key]);
+        if (otherDraftKeyword(key, draft07)) {
+          out.push(this.diag('E_UNKNOWN_KEYWORD', `"${key}" in ${what} is not a JSON Schema ${draft} keyword and would be ignored`, at, rel, 'key',
+            draft07 ? 'remove "$schema" to use 2020-12, or use the draft-07 equivalent' : 'use the 2020-12 equivalent (prefixItems/items, dependentRequired/dependentSchemas), or declare draft-07'));
+          continue;
+        }
+        const suggestion = closest(key, known);
+        if (suggestion !== undefined) {
+          out.push(this.diag('E_UNKNOWN_KEYWORD', `unknown keyword "${key}" in ${what}`, at, rel, 'key', `did you mean "${suggestion}"?`));
+        } else {
+          out.push({ ...this.diag('W_UNKNOWN_KEYWORD', `unknown keyword "${key}" in ${what} is ignored by validation`, at, rel, 'key', 'prefix extension keywords with "x-" to silence this'), severity: 'warning' });
+        }
+      }
+      const format = node['format'];
+      if (typeof format === 'string' && !KNOWN_FORMATS.has(format)) {
+        const hint = didYouMean(format, KNOWN_FORMATS).hint;
+        out.push({ ...this.diag('W_UNKNOWN_FORMAT', `format "${format}" in ${what} is not checked by generated validators`, at, pointer + '/format', 'value', hint), severity: 'warning' });
+      }
+      forEachSubschema(node, (sub, path) => walk(sub, pointer + toPointer(path)));
+    };
+    walk(schema, '');
     return out;
   }
 
