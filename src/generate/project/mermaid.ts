@@ -3,6 +3,7 @@
 // and every catalog name is shown only inside quoted labels, so no name can break the syntax.
 import type { Project, Saga } from '../../model/types.js';
 import { flows } from './flows.js';
+import { compensatingState, pendingState } from '../../runtime/saga/definition.js';
 
 /** Text that is safe inside a Mermaid quoted label or edge label. */
 function label(text: string): string {
@@ -23,12 +24,13 @@ function duration(ms: number): string {
 export function sagaStateDiagram(saga: Saga): string {
   const lines: string[] = ['stateDiagram-v2'];
   const steps = saga.steps;
-  lines.push('  state "Completed" as completed');
-  lines.push('  state "Compensated" as compensated');
+  lines.push('  state "COMPLETED" as completed');
+  lines.push('  state "COMPENSATED" as compensated');
+  lines.push('  state "FAILED (a compensation was never confirmed: needs a person)" as failed');
   steps.forEach((step, i) => {
-    lines.push(`  state "${label(step.name)}: ${label(step.command)} to ${label(step.participant)}" as s${i}`);
+    lines.push(`  state "${label(pendingState(step.name))}: ${label(step.command)} to ${label(step.participant)}" as s${i}`);
     if (step.compensation !== undefined) {
-      lines.push(`  state "undo ${label(step.name)}: ${label(step.compensation.command)}" as c${i}`);
+      lines.push(`  state "${label(compensatingState(step.name))}: ${label(step.compensation.command)} to ${label(step.participant)}" as c${i}`);
     }
   });
   // Where compensation starts when everything before step `i` (exclusive) has to be undone.
@@ -46,12 +48,14 @@ export function sagaStateDiagram(saga: Saga): string {
     lines.push(`  s${i} --> ${timeoutTarget}: timeout ${duration(step.timeoutMs)}${attempts}`);
     if (step.compensation !== undefined) {
       lines.push(`  c${i} --> ${undoFrom(i)}: ${label(step.compensation.reply)}`);
+      lines.push(`  c${i} --> failed: timeout ${duration(step.timeoutMs)}${attempts}`);
     }
   });
   const completedNote = saga.onCompleted.map(label).join(', ');
   const compensatedNote = saga.onCompensated.map(label).join(', ');
   lines.push(`  completed --> [*]${completedNote === '' ? '' : `: publishes ${completedNote}`}`);
   lines.push(`  compensated --> [*]${compensatedNote === '' ? '' : `: publishes ${compensatedNote}`}`);
+  lines.push('  failed --> [*]');
   return lines.join('\n');
 }
 
