@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// The generated order system as separate processes (`npm run start:dev`: one Node process per
+// service) on PostgreSQL (one schema per service) with Kafka, then with NATS JetStream. Orders go
+// through the HTTP API (64 concurrent clients), happy path only. Prints, per transport:
+//   - orders/s end to end (accepted -> saga COMPLETED) and p50/p99 completion time;
+//   - commits one order costs, counted by PostgreSQL itself (pg_stat_database.xact_commit);
+//   - the raw PostgreSQL commit rate (one-row INSERT transactions) over as many connections as the
+//     services use (5 services x PG_POOL_SIZE), measured in the same run;
+//   - the targets: >= 300 orders/s, and >= half of raw commits/s / commits per order.
+//
+//   node bench/orders-infra.mjs [orders=2000] [transports=kafka,nats]
+// Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test), Kafka on
+// 127.0.0.1:9092 (scripts/kafka.sh start) and NATS with JetStream on 127.0.0.1:4222.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import pg from 'pg';
+import { generateProject, happyOrder, percentile } from './project-fixture.mjs';
+
+const ORDERS = Number(process.argv[2] ?? 2000);
+const TRANSPORTS = (process.argv[3] ?? 'kafka,nats').split(',');
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const POOL = Number(process.env.PG_POOL_SIZE ?? 4);
+const SERVICES = 5;
+const CONNECTIONS = SERVICES * POOL;
+const CLIENTS = 64;
+const rate = (n, ms) => Math.round((n / ms) * 1000);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const admin = new pg.Client({ connectionString: DATABASE_URL });
+await admin.connect();
+const commitsSoFar = async () => Number((await admin.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+async function dropSchemas(prefix) {
+  const { rows } = await admin.query('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
+  for (const row of rows) await admin.query(`DROP SCHEMA "${row.nspname}" CASCADE`);
+}
+
+// ---- raw commit rate over the same number of connections ----------------------------------------
+async function rawCommitRate(seconds = 5) {
+  const schema = `bench_raw_${randomBytes(3).toString('hex')}`;
+  await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id BIGSERIAL PRIMARY KEY, v TEXT)`);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: CONNECTIONS });
+  let n = 0;
+  const until = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const client = await pool.connect();
+      try {
+        while (performance.now() < until) {
+          await client.query(`INSERT INTO ${schema}.t (v) VALUES ($1)`, ['x']);
+          n += 1;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const result = rate(n, performance.now() - start);
+  await pool.end();
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  return result;
+}
+
+const project = generateProject('infra');
+const results = [];
+try {
+  const raw = await rawCommitRate();
+  console.log(`raw PostgreSQL commit rate: ${raw} one-row transactions/s over ${CONNECTIONS} connections`);
+  for (const transport of TRANSPORTS) {
+    const id = randomBytes(3).toString('hex');
+    const schemaPrefix = `bench_${transport}_${id}_`;
+    const port = 41000 + Math.floor(Math.random() * 2000);
+    const env = {
+      ...process.env,
+      DATABASE_URL,
+      EDASAGA_SCHEMA_PREFIX: schemaPrefix,
+      EDASAGA_TOPIC_PREFIX: `bench-${transport}-${id}-`,
+      EDASAGA_TRANSPORT: transport,
+      PG_POOL_SIZE: String(POOL),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    };
+    const system = spawn(process.execPath, ['scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    system.stdout.on('data', (c) => (output = (output + c).slice(-20000)));
+    system.stderr.on('data', (c) => (output = (output + c).slice(-20000)));
+    const base = `http://127.0.0.1:${port}`;
+    const orderDb = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schemaPrefix}order` });
+    try {
+      for (let i = 0; ; i++) {
+        if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+        if (i > 600) throw new Error(`the system did not start:\n${output}`);
+        await sleep(100);
+      }
+      await orderDb.connect();
+      const completed = async () => Number((await orderDb.query("SELECT COUNT(*) AS n FROM edasaga_sagas WHERE state = 'COMPLETED'")).rows[0].n);
+      const place = async (i) => {
+        const response = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(happyOrder(i)) });
+        if (response.status !== 202) throw new Error(`POST /orders: ${response.status} ${await response.text()}`);
+        await response.json();
+      };
+      const drive = async (from, count) => {
+        let next = from;
+        await Promise.all(Array.from({ length: CLIENTS }, async () => {
+          while (next < from + count) await place(next++);
+        }));
+      };
+      const waitCompleted = async (target, started) => {
+        while ((await completed()) < target) {
+          await sleep(20);
+          if (performance.now() - started > 600_000) throw new Error(`orders did not complete in 10 min:\n${output}`);
+        }
+      };
+      // Warm-up: consumer groups joined, JIT, pools filled. Not counted.
+      const warm = 200;
+      let t = performance.now();
+      await drive(0, warm);
+      await waitCompleted(warm, t);
+      await sleep(1000);
+      const commitsBefore = await commitsSoFar();
+      const startedAt = Date.now();
+      t = performance.now();
+      await drive(warm, ORDERS);
+      const placedMs = performance.now() - t;
+      await waitCompleted(warm + ORDERS, t);
+      const ms = performance.now() - t;
+      const commitsAfter = await commitsSoFar();
+      const latencies = (
+        await orderDb.query(
+          "SELECT s.updated_at - (d.doc::jsonb ->> 'createdAt')::bigint AS ms FROM edasaga_sagas s JOIN edasaga_documents d ON d.collection = 'api:order' AND d.id = s.id WHERE (d.doc::jsonb ->> 'createdAt')::bigint >= $1",
+          [startedAt],
+        )
+      ).rows
+        .map((r) => Number(r.ms))
+        .sort((a, b) => a - b);
+      const commitsPerOrder = (commitsAfter - commitsBefore) / ORDERS;
+      const orderRate = rate(ORDERS, ms);
+      const bar = Math.round(raw / commitsPerOrder / 2);
+      results.push({ transport, orderRate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), commitsPerOrder, bar });
+      console.log(`\nPostgreSQL + ${transport}, 5 processes: ${ORDERS} orders in ${ms.toFixed(0)} ms = ${orderRate} orders/s end to end (placing took ${placedMs.toFixed(0)} ms, ${CLIENTS} HTTP clients)`);
+      console.log(`  completion time (accepted -> saga COMPLETED), ${latencies.length} orders: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+      console.log(`  PostgreSQL commits per order (pg_stat_database, all schemas, incl. relays and polls): ${commitsPerOrder.toFixed(2)}`);
+      console.log(`  target 1: >= 300 orders/s -> ${orderRate >= 300 ? 'met' : 'NOT met'}`);
+      console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${commitsPerOrder.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);
+    } finally {
+      await orderDb.end().catch(() => undefined);
+      system.kill('SIGTERM');
+      await new Promise((r) => system.on('exit', r));
+      await dropSchemas(schemaPrefix);
+    }
+  }
+  console.log(`\nmachine: ${cpus().length} cpus, node ${process.version}; Kafka/NATS/PostgreSQL on the same machine`);
+} finally {
+  await admin.end();
+  project.remove();
+}
