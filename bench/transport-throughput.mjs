@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Messages per second through each transport: publish N messages (batches of 100, 20 keys), consume
-// them in one group (handler acks at once), and report the publish rate and the end-to-end rate
-// (first publish to last message handled). Loopback brokers only; bounded count and time.
+// Messages per second through each transport: publish N messages (batches of 100, 20 keys) to a
+// topic one group is consuming (handler acks at once), then let a second group read the same
+// messages as a backlog. Reports the publish rate, the live end-to-end rate (first publish to last
+// message handled) and the backlog consume rate (first to last message handled). Loopback brokers
+// only; bounded count and time.
 //
 //   node bench/transport-throughput.mjs [count=5000] [transports=in-process,kafka,nats]
 //
@@ -44,12 +46,12 @@ const transports = {
         logLevel: 'nothing',
         clientId: 'edasaga-bench',
       }),
-    drop: async (topic, group) => {
+    drop: async (topic, groups) => {
       const { default: kafkajs } = await import('kafkajs');
       const admin = new kafkajs.Kafka({ brokers: ['127.0.0.1:9092'], logLevel: kafkajs.logLevel.NOTHING }).admin();
       await admin.connect();
       await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => undefined);
-      await admin.deleteGroups([group]).catch(() => undefined);
+      await admin.deleteGroups(groups).catch(() => undefined);
       await admin.disconnect();
     },
   },
@@ -77,6 +79,29 @@ function messages(topic) {
   });
 }
 
+const rate = (n, ms) => Math.round((n / ms) * 1000).toLocaleString('en-US');
+
+/** Resolves when `count` messages were handled; rejects after TIME_LIMIT_MS. */
+function counter() {
+  let handled = 0;
+  let first;
+  let allHandled;
+  const done = new Promise((resolve) => (allHandled = resolve));
+  const handle = async () => {
+    first ??= performance.now();
+    if (++handled === count) allHandled(performance.now());
+    return { kind: 'ack' };
+  };
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${handled}/${count} handled in ${TIME_LIMIT_MS} ms`)), TIME_LIMIT_MS)));
+  const finished = Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+  return { handle, finished, firstAt: () => first };
+}
+
+async function publishAll(transport, batch) {
+  for (let at = 0; at < batch.length; at += BATCH) await transport.publish(batch.slice(at, at + BATCH));
+}
+
 async function bench(name, spec) {
   if (spec.port !== undefined && !(await reachable(spec.port))) {
     console.log(`${name.padEnd(10)} skipped: nothing listens on 127.0.0.1:${spec.port}`);
@@ -84,37 +109,34 @@ async function bench(name, spec) {
   }
   const run = randomUUID().slice(0, 8);
   const topic = `edasaga-bench-${run}`;
-  const group = `edasaga-bench-${run}-g`;
+  const groups = [`edasaga-bench-${run}-live`, `edasaga-bench-${run}-backlog`];
   const transport = await spec.create();
   try {
     await transport.ensureTopics([topic]);
-    let handled = 0;
-    let allHandled;
-    const done = new Promise((resolve) => (allHandled = resolve));
-    await transport.subscribe({
-      group,
-      topics: [topic],
-      handle: async () => {
-        if (++handled === count) allHandled();
-        return { kind: 'ack' };
-      },
-    });
+    // 1. Live: a subscribed group consumes while the messages are being published.
+    const live = counter();
+    await transport.subscribe({ group: groups[0], topics: [topic], handle: live.handle });
     const batch = messages(topic);
     const start = performance.now();
-    for (let at = 0; at < batch.length; at += BATCH) await transport.publish(batch.slice(at, at + BATCH));
+    await publishAll(transport, batch);
     const published = performance.now();
-    let timer;
-    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${handled}/${count} handled in ${TIME_LIMIT_MS} ms`)), TIME_LIMIT_MS)));
-    await Promise.race([done, timeout]).finally(() => clearTimeout(timer));
-    const end = performance.now();
-    const rate = (n, ms) => Math.round((n / ms) * 1000).toLocaleString('en-US');
+    const end = await live.finished;
+    // 2. Backlog: a new group reads the same messages from the start of the topic (brokers only:
+    // the in-process transport forgets what every group has taken).
+    let backlogRate = 'n/a';
+    if (spec.port !== undefined) {
+      const backlog = counter();
+      await transport.subscribe({ group: groups[1], topics: [topic], handle: backlog.handle });
+      const drained = await backlog.finished;
+      backlogRate = rate(count, drained - backlog.firstAt());
+    }
     console.log(
       `${name.padEnd(10)} ${count} msgs  publish ${rate(count, published - start).padStart(8)} msg/s  ` +
-        `publish+consume ${rate(count, end - start).padStart(8)} msg/s  (${Math.round(end - start)} ms)`,
+        `publish+consume ${rate(count, end - start).padStart(8)} msg/s  consume backlog ${backlogRate.padStart(8)} msg/s`,
     );
   } finally {
     await transport.close();
-    await spec.drop(topic, group);
+    await spec.drop(topic, groups);
   }
 }
 
