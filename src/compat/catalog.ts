@@ -88,6 +88,8 @@ export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOpt
         pairs++;
         const raw = checker.check(from.payload, scope, to.payload, scope, mode, options.policy);
         for (const f of raw) {
+          // Tolerated changes are most of what a catalog has; only pay for locating the shown ones.
+          if (f.compatible && !options.includeCompatible) continue;
           const located = locateFinding(f, to, side);
           const finding = toCompatFinding(f, message, from.version, to.version, located, options.policy, {
             oldLabel: `v${from.version}`,
