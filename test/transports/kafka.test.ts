@@ -78,3 +78,33 @@ describe.skipIf(skip)('kafka transport: retries hold the partition', () => {
     expect(handled).toEqual(['slow', 'other']);
   });
 });
+
+describe.skipIf(skip)('kafka transport: slow handlers', () => {
+  const t = `edasaga-test-${Math.random().toString(36).slice(2, 10)}-slow`;
+  let transport: Transport | undefined;
+
+  afterAll(async () => {
+    await transport?.close();
+    await dropKafkaTopics(transport!, [t], [`${t}-g`]);
+  });
+
+  it('keeps the group membership through a handler slower than the session timeout', async () => {
+    transport = await createKafkaTransport({ ...KAFKA_TEST_OPTIONS, sessionTimeoutMs: 6000 });
+    await transport.ensureTopics([t]);
+    const calls: number[] = [];
+    await transport.subscribe({
+      group: `${t}-g`,
+      topics: [t],
+      handle: async (d) => {
+        calls.push(d.attempt);
+        if (calls.length === 1) await new Promise((resolve) => setTimeout(resolve, 8000));
+        return { kind: 'ack' };
+      },
+    });
+    await transport.publish([message(t, 'k', { n: 1 })]);
+    await waitFor('the slow handler', () => calls.length >= 1, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 9000));
+    // Evicted from the group, the member would have had the message delivered again.
+    expect(calls).toEqual([1]);
+  });
+});

@@ -288,7 +288,15 @@ class KafkaSubscription implements Subscription {
       for (;;) {
         const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
         this.attempts.set(attemptKey, attempt);
-        const outcome: DeliveryOutcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
+        // Heartbeats go on while the handler runs, so a slow handler does not cost the membership.
+        // A failed beat (rebalance) is seen again by the explicit heartbeat after the message.
+        const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
+        let outcome: DeliveryOutcome;
+        try {
+          outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
+        } finally {
+          clearInterval(beating);
+        }
         if (outcome.kind === 'retry') {
           // The partition waits here; heartbeats keep the membership. A heartbeat that reports a
           // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
