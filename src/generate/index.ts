@@ -3,7 +3,10 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema, Project } from '../model/types.js';
 import type { Emitter } from './plan.js';
-import { planProject } from './planner.js';
+import { emitContext, nameProblems, planProject } from './planner.js';
+import { validatorJob } from './emit/validators.js';
+import { precompileValidators } from './precompile.js';
+import type { BundleProblem } from './bundle.js';
 import { applyPlan, type WriteResult } from './writer.js';
 
 export { planProject, emitMessaging, checkPlannedPath } from './planner.js';
@@ -20,6 +23,8 @@ export interface GenerateOptions {
   readonly force?: boolean;
   readonly bundle?: (payload: JsonSchema) => JsonSchema;
   readonly emitters?: readonly Emitter[];
+  /** Compile validators of big catalogs on worker threads (default true). */
+  readonly workers?: boolean;
 }
 
 export interface GenerateOutcome {
@@ -34,10 +39,20 @@ export interface GenerateOutcome {
 }
 
 export async function generate(project: Project, options: GenerateOptions): Promise<GenerateOutcome> {
-  const plan = planProject(project, {
+  const planOptions = {
     ...(options.bundle === undefined ? {} : { bundle: options.bundle }),
     ...(options.emitters === undefined ? {} : { emitters: options.emitters }),
-  });
+  };
+  // Big catalogs: compile validators on worker threads first (same output, less time and memory).
+  let precompiled: ReadonlyMap<string, string> | undefined;
+  if (nameProblems(project).length === 0 && options.workers !== false) {
+    const bundleProblems: BundleProblem[] = [];
+    const ctx = emitContext(project, planOptions, [], bundleProblems);
+    const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
+    // With problems, leave it to the planner, which reports them.
+    if (bundleProblems.length === 0) precompiled = await precompileValidators(jobs);
+  }
+  const plan = planProject(project, { ...planOptions, ...(precompiled === undefined ? {} : { precompiled }) });
   if (plan.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: plan.diagnostics, stale: true, exitCode: 2 };
   const readOnly = options.check === true || options.dryRun === true;
   const result = await applyPlan(plan.files, { outDir: options.outDir, dryRun: readOnly, force: options.force === true });

@@ -2,7 +2,7 @@
 // names are safe to generate from and that every path stays inside the output directory, and gives
 // generated files their do-not-edit header. Emitters are pure; the writer applies the plan.
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { Catalog, JsonSchema, Project, SourceLocation } from '../model/types.js';
+import type { Catalog, JsonSchema, Message, Project, SourceLocation } from '../model/types.js';
 import type { EmitContext, Emitter, PlannedFile } from './plan.js';
 import { bundlePayload, type BundleProblem } from './bundle.js';
 import { emitDefinitions } from './emit/definitions.js';
@@ -12,7 +12,8 @@ import { emitRegistry } from './emit/registry.js';
 import { emitServices } from './emit/services.js';
 import { emitSupport } from './emit/support.js';
 import { emitUpcasters } from './emit/upcasters.js';
-import { emitValidators, newValidatorCompiler } from './emit/validators.js';
+import { emitValidators, validatorJob } from './emit/validators.js';
+import { ValidatorCompiler } from './validator-compile.js';
 import { emitProject } from './project/index.js';
 import { isIdentifier, kebabCase, lineComment } from './names.js';
 
@@ -26,23 +27,32 @@ export interface PlanOptions {
   readonly bundle?: (payload: JsonSchema) => JsonSchema;
   /** Emitters to run after the messaging emitter; defaults to the project emitter. */
   readonly emitters?: readonly Emitter[];
+  /** Validator modules compiled ahead (e.g. by worker threads), by message name. */
+  readonly precompiled?: ReadonlyMap<string, string>;
 }
 
 /** Typed messages, validators, upcasters, registry, service contracts and handler skeletons. */
-export const emitMessaging: Emitter = (project, ctx) => {
+export function messagingEmitter(precompiled?: ReadonlyMap<string, string>): Emitter {
+  return (project, ctx) => emitMessagingWith(project, ctx, precompiled);
+}
+
+export const emitMessaging: Emitter = messagingEmitter();
+
+function emitMessagingWith(project: Project, ctx: EmitContext, precompiled: ReadonlyMap<string, string> | undefined): PlannedFile[] {
   const { catalog } = project;
-  const compiler = newValidatorCompiler();
+  let compiler: ValidatorCompiler | undefined;
+  const compiled = (message: Message) => precompiled?.get(message.name) ?? (compiler ??= new ValidatorCompiler()).compile(validatorJob(message, ctx));
   return [
     ...emitSupport(),
     ...emitDefinitions(catalog, ctx),
     ...emitMessages(catalog, ctx),
-    ...catalog.messages.flatMap((m) => emitValidators(m, ctx, compiler)),
+    ...catalog.messages.flatMap((m) => emitValidators(m, compiled)),
     ...catalog.messages.flatMap((m) => emitUpcasters(m, ctx)),
     ...emitRegistry(catalog),
     ...emitServices(catalog),
     ...emitIndex(catalog),
   ];
-};
+}
 
 const DEFINITION_REF = /^#\/definitions\/([A-Za-z_][A-Za-z0-9_]*)$/;
 const SERVICE = /^[a-z][a-z0-9-]*$/;
@@ -99,15 +109,11 @@ function header(path: string, catalogLabel: string): string {
     `// Hand edits are detected and reported (edasaga generate --force replaces them).\n`;
 }
 
-export function planProject(project: Project, options: PlanOptions = {}): Plan {
+/** The context emitters get; `bundleProblems` collects what the default bundler could not follow. */
+export function emitContext(project: Project, options: PlanOptions, diagnostics: Diagnostic[], bundleProblems: BundleProblem[]): EmitContext {
   const { catalog } = project;
-  const diagnostics: Diagnostic[] = checkNames(catalog);
-  if (diagnostics.length > 0) return { files: [], diagnostics };
-
-  const catalogLabel = catalog.file.split(/[\\/]/).pop() ?? 'catalog';
-  const bundleProblems: BundleProblem[] = [];
-  const ctx: EmitContext = {
-    catalogLabel,
+  return {
+    catalogLabel: catalog.file.split(/[\\/]/).pop() ?? 'catalog',
     bundle: options.bundle ?? ((payload) => bundlePayload(catalog, payload, bundleProblems)),
     refTypeName: (ref) => {
       const name = DEFINITION_REF.exec(ref)?.[1];
@@ -115,7 +121,22 @@ export function planProject(project: Project, options: PlanOptions = {}): Plan {
     },
     warn: (diagnostic) => diagnostics.push(diagnostic),
   };
-  const emitters = [emitMessaging, ...(options.emitters ?? [emitProject])];
+}
+
+/** Names that cannot be generated, found before any emitter runs. */
+export function nameProblems(project: Project): Diagnostic[] {
+  return checkNames(project.catalog);
+}
+
+export function planProject(project: Project, options: PlanOptions = {}): Plan {
+  const { catalog } = project;
+  const diagnostics: Diagnostic[] = checkNames(catalog);
+  if (diagnostics.length > 0) return { files: [], diagnostics };
+
+  const bundleProblems: BundleProblem[] = [];
+  const ctx = emitContext(project, options, diagnostics, bundleProblems);
+  const catalogLabel = ctx.catalogLabel;
+  const emitters = [messagingEmitter(options.precompiled), ...(options.emitters ?? [emitProject])];
   const files: PlannedFile[] = [];
   const paths = new Set<string>();
   for (const emitter of emitters) {

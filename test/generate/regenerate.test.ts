@@ -76,6 +76,20 @@ describe('regeneration', () => {
     expect(await typecheck(dir)).toBe('');
   });
 
+  it('adding a message touches only its own files, the registry and the index', async () => {
+    const outcome = await gen(
+      project((raw) => (raw['messages'].AuditLogged = { ...raw['messages'].OrderConfirmed, description: 'Something was audited.' })),
+      { outDir: dir },
+    );
+    expect(outcome.result?.changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
+      `update ${layout.index}`,
+      `create ${layout.message('AuditLogged')}`,
+      `update ${layout.registry}`,
+      `create ${layout.validatorTypes('AuditLogged')}`,
+      `create ${layout.validator('AuditLogged')}`,
+    ]);
+  });
+
   it('removes the generated files of a message that disappears', async () => {
     const gone = [layout.message('OrderConfirmed'), layout.validator('OrderConfirmed'), layout.validatorTypes('OrderConfirmed')];
     for (const path of gone) expect(existsSync(join(dir, path))).toBe(true);

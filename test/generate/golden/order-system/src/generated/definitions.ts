@@ -2,7 +2,7 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 /** An amount in minor units (cents) of a currency. */
 export interface Money {
-  /** Minor units */
+  /** Minor units, e.g. cents. */
   readonly amount: number;
   /** ISO 4217 code. */
   readonly currency: string;

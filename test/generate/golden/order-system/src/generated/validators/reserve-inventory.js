@@ -2,18 +2,18 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
-export const v1 = validate33;
-const schema51 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/OrderItem"}}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:ReserveInventory:v1"};
+export const v1 = validate20;
+const schema31 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/OrderItem"}}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}}},"$id":"urn:edasaga:message:ReserveInventory:v1"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const schema52 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
-const schema53 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+const schema32 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
+const schema33 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
 const func1 = runtime0.default;
 const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate34.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -221,17 +221,17 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
-validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:ReserveInventory:v1" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -311,8 +311,8 @@ errors++;
 }
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate34(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate21(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
@@ -339,8 +339,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

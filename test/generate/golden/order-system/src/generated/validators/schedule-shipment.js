@@ -2,19 +2,19 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
-export const v1 = validate40;
-const schema58 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"address":{"$ref":"#/$defs/Address"}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"$id":"urn:edasaga:message:ScheduleShipment:v1"};
-const schema61 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
+export const v1 = validate20;
+const schema31 = {"type":"object","required":["orderId","items"],"additionalProperties":false,"properties":{"orderId":{"type":"string","format":"uuid"},"items":{"type":"array","items":{"$ref":"#/$defs/OrderItem"}},"address":{"$ref":"#/$defs/Address"}},"$defs":{"OrderItem":{"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}},"Money":{"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}},"Address":{"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"$id":"urn:edasaga:message:ScheduleShipment:v1"};
+const schema34 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"line1":{"type":"string","minLength":1},"line2":{"type":"string"},"city":{"type":"string","minLength":1},"postalCode":{"type":"string","minLength":1},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const schema59 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
-const schema60 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0,"e.g. cents.":null},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
+const schema32 = {"type":"object","required":["sku","quantity","unitPrice"],"additionalProperties":false,"properties":{"sku":{"type":"string","minLength":1},"quantity":{"type":"integer","minimum":1},"unitPrice":{"$ref":"#/$defs/Money"}}};
+const schema33 = {"type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}}};
 const func1 = runtime0.default;
 const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -222,18 +222,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern8 = new RegExp("^[A-Z]{2}$", "u");
+const pattern5 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:edasaga:message:ScheduleShipment:v1" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -303,8 +303,8 @@ let data1 = data.items;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate41(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate21(data1[i0], {instancePath:instancePath+"/items/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
@@ -465,7 +465,7 @@ errors++;
 if(data3.country !== undefined){
 let data8 = data3.country;
 if(typeof data8 === "string"){
-if(!pattern8.test(data8)){
+if(!pattern5.test(data8)){
 const err18 = {instancePath:instancePath+"/address/country",schemaPath:"#/$defs/Address/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -510,8 +510,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// `edasaga generate` speed and memory, the CLI run as a child process (as users run it):
+//  1. the example order system: first generation, regeneration with nothing to do, --check;
+//  2. a synthetic 1,000-message catalog (20 services, shared definitions, nested objects, arrays,
+//     enums, unions, every 10th message with a v2): first generation, regeneration, --check.
+// Wall time is the median of N runs; peak memory is the child's maximum resident set size
+// (/usr/bin/time -v). Targets: example < 1.5 s; 1,000 messages < 5.4 s and < 250 MiB.
+//
+//   npm run build && node bench/generate.mjs [runs=3] [messages=1000]
+// Uses the built CLI (bin/run.js, dist/); with no build it falls back to the sources through tsx
+// (slower: TypeScript is compiled on the fly), and says so.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = Number(process.argv[2] ?? 3);
+const MESSAGES = Number(process.argv[3] ?? 1000);
+const built = existsSync(join(root, 'dist/commands/generate.js')) && existsSync(join(root, 'oclif.manifest.json'));
+const cli = built
+  ? [join(root, 'bin/run.js'), 'generate']
+  : ['--import', 'tsx', join(root, 'test/generate/helpers/run-generate.mts')];
+const haveTime = existsSync('/usr/bin/time');
+
+function run(args, cwd) {
+  const command = haveTime ? '/usr/bin/time' : process.execPath;
+  const argv = haveTime ? ['-v', process.execPath, ...cli, ...args] : [...cli, ...args];
+  const started = performance.now();
+  const child = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr ?? '');
+  if (child.status !== 0 && !(args.includes('--check') && child.status === 1)) {
+    console.error(child.stdout, child.stderr);
+    throw new Error(`generate ${args.join(' ')} exited with ${child.status}`);
+  }
+  return { ms, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, status: child.status, stdout: child.stdout };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function measure(label, prepare, args) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = prepare(i);
+    samples.push(run(args(dir), root));
+  }
+  const ms = median(samples.map((s) => s.ms));
+  const rss = Math.max(...samples.map((s) => s.rssMiB));
+  console.log(`${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(6)} s   peak ${rss.toFixed(0).padStart(4)} MiB`);
+  return { ms, rss };
+}
+
+// ---- a synthetic catalog --------------------------------------------------------------------------
+function syntheticCatalog(count) {
+  const services = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
+  const lines = [
+    'edasaga: 1',
+    'catalog:',
+    '  name: bench',
+    '  namespace: com.example.bench',
+    '  description: A big synthetic catalog for the generate benchmark.',
+    'services:',
+    ...services.map((s) => `  ${s}:\n    description: Service ${s}.`),
+    'definitions:',
+    '  Money:',
+    '    type: object',
+    '    required: [amount, currency]',
+    '    additionalProperties: false',
+    '    properties:',
+    '      amount: { type: integer, minimum: 0 }',
+    '      currency: { type: string, pattern: "^[A-Z]{3}$" }',
+    '  Address:',
+    '    type: object',
+    '    required: [line1, city, country]',
+    '    properties:',
+    '      line1: { type: string, minLength: 1 }',
+    '      city: { type: string }',
+    '      country: { type: string, pattern: "^[A-Z]{2}$" }',
+    'messages:',
+  ];
+  const payload = (i, extra) => [
+    '        payload:',
+    '          type: object',
+    '          required: [entityId, amount, status]',
+    '          additionalProperties: false',
+    '          properties:',
+    '            entityId: { type: string, format: uuid, description: The aggregate this message is about. }',
+    '            amount: { $ref: "#/definitions/Money" }',
+    '            status: { type: string, enum: [new, active, closed] }',
+    '            note: { type: [string, "null"], maxLength: 200 }',
+    '            at: { type: string, format: date-time }',
+    '            lines:',
+    '              type: array',
+    '              items:',
+    '                type: object',
+    '                required: [sku, quantity]',
+    '                properties:',
+    '                  sku: { type: string, minLength: 1 }',
+    '                  quantity: { type: integer, minimum: 1 }',
+    '            target:',
+    '              oneOf:',
+    '                - { $ref: "#/definitions/Address" }',
+    `                - { type: string, const: pickup-${i % 7} }`,
+    ...(extra ? ['            tag: { type: string, default: none }'] : []),
+  ];
+  const subscriptions = new Map(services.map((s) => [s, []]));
+  for (let i = 0; i < count; i++) {
+    const service = services[i % services.length];
+    const kind = i % 5 === 0 ? 'command' : 'event';
+    const name = `Thing${i}${kind === 'command' ? 'Requested' : 'Happened'}`;
+    lines.push(
+      `  ${name}:`,
+      `    kind: ${kind}`,
+      `    service: ${service}`,
+      `    topic: topic-${i % 50}`,
+      '    key: entityId',
+      `    description: Synthetic message number ${i}.`,
+      '    versions:',
+      '      1:',
+      ...payload(i, false),
+    );
+    if (i % 10 === 0) lines.push('      2:', '        description: Adds an optional tag with a default.', ...payload(i, true));
+    if (kind === 'event' && i % 3 === 0) subscriptions.get(services[(i + 1) % services.length]).push(name);
+  }
+  lines.push('subscriptions:');
+  for (const [service, names] of subscriptions) if (names.length > 0) lines.push(`  ${service}: [${names.join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+// ---- runs -----------------------------------------------------------------------------------------
+const work = mkdtempSync(join(tmpdir(), 'edasaga-bench-generate-'));
+try {
+  console.log(`edasaga generate benchmark: ${built ? 'built CLI (bin/run.js)' : 'SOURCES through tsx (run `npm run build` for real figures)'}, ${RUNS} run(s) each, median wall time`);
+  const example = (i) => {
+    const dir = join(work, `example-${i}`);
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(root, 'examples/order-system'), dir, { recursive: true });
+    return dir;
+  };
+  const results = {};
+  results.exampleFirst = measure('example: first generation', example, (d) => ['--catalog', join(d, 'catalog.yaml')]);
+  results.exampleAgain = measure('example: regenerate (nothing to do)', (i) => join(work, `example-${i}`), (d) => ['--catalog', join(d, 'catalog.yaml')]);
+  results.exampleCheck = measure('example: --check', (i) => join(work, `example-${i}`), (d) => ['--catalog', join(d, 'catalog.yaml'), '--check']);
+
+  const big = join(work, 'big-source');
+  mkdirSync(big, { recursive: true });
+  writeFileSync(join(big, 'catalog.yaml'), syntheticCatalog(MESSAGES));
+  const bigDir = (i) => {
+    const dir = join(work, `big-${i}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    cpSync(join(big, 'catalog.yaml'), join(dir, 'catalog.yaml'));
+    return dir;
+  };
+  results.bigFirst = measure(`${MESSAGES} messages: first generation`, bigDir, (d) => ['--catalog', join(d, 'catalog.yaml')]);
+  results.bigAgain = measure(`${MESSAGES} messages: regenerate (nothing to do)`, (i) => join(work, `big-${i}`), (d) => ['--catalog', join(d, 'catalog.yaml')]);
+  results.bigCheck = measure(`${MESSAGES} messages: --check`, (i) => join(work, `big-${i}`), (d) => ['--catalog', join(d, 'catalog.yaml'), '--check']);
+
+  const verdict = (ok) => (ok ? 'ok' : 'MISSED');
+  console.log('');
+  console.log(`target example < 1.5 s: ${verdict(results.exampleFirst.ms < 1500)} (${(results.exampleFirst.ms / 1000).toFixed(2)} s)`);
+  if (MESSAGES === 1000) {
+    console.log(`target 1,000 messages < 5.4 s: ${verdict(results.bigFirst.ms < 5400)} (${(results.bigFirst.ms / 1000).toFixed(2)} s)`);
+    console.log(`target 1,000 messages < 250 MiB: ${verdict(results.bigFirst.rss < 250)} (${results.bigFirst.rss.toFixed(0)} MiB)`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

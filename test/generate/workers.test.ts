@@ -1,0 +1,38 @@
+// Big catalogs compile their validators on worker threads: the output must be exactly what the
+// in-process compiler produces.
+import { describe, expect, it } from 'vitest';
+import { validatorJob } from '../../src/generate/emit/validators.js';
+import { emitContext, planProject } from '../../src/generate/planner.js';
+import { precompileValidators, WORKER_THRESHOLD } from '../../src/generate/precompile.js';
+import { ValidatorCompiler } from '../../src/generate/validator-compile.js';
+import type { Project } from '../../src/model/types.js';
+import { catalogFromObject, EXAMPLE_CATALOG, loadRaw } from './helpers/model.js';
+
+function bigProject(count: number): Project {
+  const raw = loadRaw();
+  const template = raw['messages'].OrderCreated;
+  for (let i = 0; i < count; i++) raw['messages'][`Extra${i}Happened`] = template;
+  return { catalog: catalogFromObject(raw, EXAMPLE_CATALOG), sagas: [] };
+}
+
+describe('validators compiled on worker threads', () => {
+  it('match the in-process compiler, message by message', async () => {
+    const project = bigProject(WORKER_THRESHOLD);
+    const ctx = emitContext(project, {}, [], []);
+    const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
+    const fromWorkers = await precompileValidators(jobs);
+    expect(fromWorkers?.size).toBe(jobs.length);
+    const compiler = new ValidatorCompiler();
+    for (const job of jobs) expect(fromWorkers?.get(job.name)).toBe(compiler.compile(job));
+    // And the plan built with them is the plan built without them.
+    const withWorkers = planProject(project, { emitters: [], ...(fromWorkers ? { precompiled: fromWorkers } : {}) });
+    const without = planProject(project, { emitters: [] });
+    expect(withWorkers.files).toEqual(without.files);
+  });
+
+  it('are not used for small catalogs', async () => {
+    const project = bigProject(1);
+    const ctx = emitContext(project, {}, [], []);
+    expect(await precompileValidators(project.catalog.messages.map((m) => validatorJob(m, ctx)))).toBeUndefined();
+  });
+});
