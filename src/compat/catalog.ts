@@ -270,7 +270,9 @@ export function checkAgainstBaseline(
       const raw = checker.check(ov.payload, oldScope, nv.payload, newScope, 'FULL', 'strict');
       const structural = raw.filter((f) => RULES[f.rule].family !== 'annotation');
       if (!textChanged && structural.length === 0) continue;
-      const first = structural.find((f) => !f.compatible) ?? structural[0];
+      // Name the edit as it reads from old to new (the backward view), breaking changes first.
+      const first =
+        structural.find((f) => f.direction === 'backward' && !f.compatible) ?? structural.find((f) => f.direction === 'backward') ?? structural[0];
       const detail = first
         ? `: ${first.rule} at ${first.newPath || first.oldPath || '/'}${structural.length > 1 ? ` (+${structural.length - 1} more)` : ''}`
         : '';

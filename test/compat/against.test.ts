@@ -156,6 +156,25 @@ describe('check-compat --against (real git repository)', () => {
     expect(r.json?.findings.map((f) => f.rule)).toEqual(['PUBLISHED_VERSION_EDITED']);
   });
 
+  it('a schema file beside the catalog is read at the revision too', async () => {
+    const money = (amountType: string) =>
+      JSON.stringify({ type: 'object', required: ['amount', 'currency'], additionalProperties: false, properties: { amount: { type: amountType, minimum: 0 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } } }, null, 2);
+    cpSync(example, join(repo, 'orders'), { recursive: true });
+    writeFileSync(join(repo, 'orders', 'money.json'), money('integer'));
+    edit((doc) => doc.setIn(['definitions', 'Money'], doc.createNode({ $ref: './money.json' })));
+    commit('Money lives in money.json');
+    expect((await check({ against: 'HEAD~1' })).code).toBe(0);
+
+    writeFileSync(join(repo, 'orders', 'money.json'), money('number'));
+    commit('amounts may be fractional');
+    const r = await check({ against: 'HEAD~1' });
+    expect(r.code).toBe(1);
+    const edited = r.json?.findings.filter((f) => f.rule === 'PUBLISHED_VERSION_EDITED') ?? [];
+    expect(edited.length).toBeGreaterThan(0);
+    expect(edited.map((f) => f.message)).toContain('ProcessPayment');
+    expect(edited[0]?.explanation).toMatch(/TYPE_WIDENED/);
+  });
+
   it('bad revision, --merge-base without --against, catalog absent at the revision', async () => {
     const bad = await check({ against: 'no-such-branch', format: 'text' });
     expect(bad.code).toBe(2);
