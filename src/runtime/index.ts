@@ -5,6 +5,7 @@ export * from './clock.js';
 export * from './backoff.js';
 export * from './mutex.js';
 export * from './message.js';
+export * from './ids.js';
 export * from './context.js';
 export * from './logger.js';
 export * from './db/port.js';

@@ -54,6 +54,8 @@ export class OutboxRelay {
   private unsignal: (() => void) | undefined;
   private failures = 0;
   private started = false;
+  /** The last pass left rows behind because another relay held earlier rows of their keys. */
+  private blocked = false;
   /** Messages published since start (for stats and benchmarks). */
   published = 0;
 
@@ -101,6 +103,16 @@ export class OutboxRelay {
         }
         this.failures = 0;
       }
+      if (this.blocked && this.started) {
+        // Another relay held earlier rows of some keys; it is about to commit them. Look again
+        // shortly instead of waiting for the next write or the poll.
+        this.blocked = false;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.wake();
+        }, 10 + Math.random() * 20);
+        this.retryTimer.unref();
+      }
     } catch (error) {
       this.failures += 1;
       const delay = Math.min(30_000, 100 * 2 ** Math.min(this.failures, 9));
@@ -136,6 +148,7 @@ export class OutboxRelay {
         await outbox.markDispatched(tx, publishable.map((row) => row.seq), keepRows);
         this.published += publishable.length;
       }
+      if (publishable.length < claimed.length) this.blocked = true;
       // All blocked: another relay is publishing those keys; stop here rather than spin on them.
       return publishable.length === 0 ? 0 : claimed.length;
     });

@@ -134,7 +134,7 @@ for (const factory of dbFactories) {
           await ctx.publish(thing('out', 1));
           if (fail) throw new Error('transient');
         } }),
-      ]);
+      ], { relay: { pollIntervalMs: 100, outboxRetentionMs: 3_600_000 } });
       const envelope = createEnvelope({ source: '/w', type: T, dataversion: 1, subject: 'k', data: {} });
       const delivery = { message: { topic: 'things', key: 'k', ...toBinary(envelope) }, attempt: 1 };
       expect((await reader.consumer.handle(delivery)).kind).toBe('retry');
@@ -215,5 +215,20 @@ describe('backoff', () => {
     expect(backoffDelay(policy, 1, () => 1)).toBe(100);
     expect(backoffDelay(policy, 3, () => 1)).toBe(400);
     expect(backoffDelay(policy, 10, () => 1)).toBe(1000);
+  });
+});
+
+describe('uuidv7', () => {
+  it('is a version 7 UUID that sorts in creation order, also within one millisecond', async () => {
+    const { uuidv7 } = await import('../../src/runtime/ids.js');
+    // Ahead of any id made earlier in this process (the generator never goes back in time).
+    const base = Date.now() + 86_400_000;
+    const ids = Array.from({ length: 5000 }, (_, i) => uuidv7(base + Math.floor(i / 1000)));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]!.replace(/-/g, '').slice(0, 12)).toBe(base.toString(16).padStart(12, '0'));
+    const earlier = uuidv7(base - 60_000); // clock stepped back: still after the last id
+    expect(earlier > ids.at(-1)!).toBe(true);
   });
 });

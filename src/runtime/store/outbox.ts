@@ -2,6 +2,7 @@
 // caused them, and a relay (relay.ts) later publishes them. Nothing reaches the broker unless the
 // transaction committed; everything committed reaches it at least once.
 import { createEnvelope, toBinary } from '../envelope.js';
+import { uuidv7 } from '../ids.js';
 import type { OutgoingMessage } from '../message.js';
 import { toNumber, toOptionalNumber, type Db, type Tx } from '../db/port.js';
 import type { TransportMessage } from '../transport.js';
@@ -52,7 +53,7 @@ export class Outbox {
       subject: message.key,
       data: message.data,
       time: new Date(this.now()).toISOString(),
-      ...(message.id === undefined ? {} : { id: message.id }),
+      id: message.id ?? uuidv7(),
       ...(message.dataschema === undefined ? {} : { dataschema: message.dataschema }),
       ...(correlationid === undefined ? {} : { correlationid }),
       ...(context.causationid === undefined ? {} : { causationid: context.causationid }),
