@@ -1,4 +1,5 @@
 // The transport contract against a real Kafka broker (scripts/kafka.sh start).
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic, type Transport } from '../../src/runtime/transport.js';
 import { createKafkaTransport, type KafkaTransportOptions } from '../../src/runtime/transports/kafka.js';
@@ -107,4 +108,47 @@ describe.skipIf(skip)('kafka transport: slow handlers', () => {
     // Evicted from the group, the member would have had the message delivered again.
     expect(calls).toEqual([1]);
   });
+});
+
+describe.skipIf(skip)('kafka transport: a member that crashes', () => {
+  const t = `edasaga-test-${Math.random().toString(36).slice(2, 10)}-crash`;
+  const group = `${t}-g`;
+  let transport: Transport | undefined;
+
+  afterAll(async () => {
+    await transport?.close();
+    await dropKafkaTopics(transport!, [t], [group]);
+  });
+
+  it('hands what the crashed process had not committed to the next member', async () => {
+    transport = await createKafkaTransport(KAFKA_TEST_OPTIONS);
+    await transport.ensureTopics([t]);
+    const sent = Array.from({ length: 40 }, (_, n) => message(t, `key-${n % 4}`, { n }));
+    await transport.publish(sent);
+    // A real process that handles ten messages and dies in the middle of the tenth: no commit of
+    // that one, no leaving the group.
+    const script = `
+      const { createKafkaTransport } = await import('./src/runtime/transports/kafka.ts');
+      const transport = await createKafkaTransport(${JSON.stringify(KAFKA_TEST_OPTIONS)});
+      let handled = 0;
+      await transport.subscribe({ group: ${JSON.stringify(group)}, topics: [${JSON.stringify(t)}], handle: async (d) => {
+        handled += 1;
+        if (handled === 10) { console.log('crash ' + d.message.headers.ce_id); process.exit(3); }
+        console.log('acked ' + d.message.headers.ce_id);
+        return { kind: 'ack' };
+      } });`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.status, child.stderr).toBe(3);
+    const lines = child.stdout.trim().split('\n');
+    const crashedOn = lines.find((line) => line.startsWith('crash '))?.slice(6);
+    expect(crashedOn).toBeDefined();
+    expect(lines.filter((line) => line.startsWith('acked '))).toHaveLength(9);
+
+    const seen = new Set<string>();
+    await transport.subscribe({ group, topics: [t], handle: async (d) => (seen.add(d.message.headers['ce_id'] ?? ''), { kind: 'ack' }) });
+    const ackedByChild = new Set(lines.filter((line) => line.startsWith('acked ')).map((line) => line.slice(6)));
+    const ids = sent.map((m) => m.headers['ce_id'] ?? '');
+    await waitFor('every message not acked by the crashed member', () => ids.every((id) => ackedByChild.has(id) || seen.has(id)), 45_000);
+    expect(seen.has(crashedOn!)).toBe(true);
+  }, 120_000);
 });
