@@ -30,6 +30,8 @@ function handledElsewhere(e: ValidationError): boolean {
 }
 
 export function structuralDiagnostics(kind: DocumentKind, value: unknown, file: string, index: SourceIndex): Diagnostic[] {
+  const swapped = wrongKind(kind, value);
+  if (swapped) return [{ code: 'E_WRONG_FILE_KIND', severity: 'error', message: swapped.message, file, ...(index.span(file, '', 'value') ?? {}), hint: swapped.hint }];
   const validate = getValidator(kind);
   if (validate(value)) return [];
   const errors = collapse((validate.errors ?? []).filter((e) => !handledElsewhere(e)), value);
@@ -43,6 +45,19 @@ export function structuralDiagnostics(kind: DocumentKind, value: unknown, file: 
     out.push(d);
   }
   return out;
+}
+
+/** A saga passed as the catalog or the other way round: one clear error instead of a dozen. */
+function wrongKind(kind: DocumentKind, value: unknown): { message: string; hint: string } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (kind === 'saga' && !keys.includes('saga') && (keys.includes('messages') || keys.includes('services'))) {
+    return { message: 'this file is an event catalog, not a saga', hint: 'pass it with --catalog; --saga takes saga files (a top-level "saga:" section)' };
+  }
+  if (kind === 'catalog' && keys.includes('saga') && !keys.includes('messages') && !keys.includes('services')) {
+    return { message: 'this file is a saga, not an event catalog', hint: 'pass it with --saga; --catalog takes the catalog (services and messages)' };
+  }
+  return undefined;
 }
 
 /** Reduces ajv's errors to the ones that explain distinct mistakes. */

@@ -98,6 +98,8 @@ describe('edasaga validate', () => {
     ['a missing catalog', ['validate', '--catalog', 'nope.yaml'], 'valid', 'E_FILE_NOT_FOUND'],
     ['a directory as catalog', ['validate', '--catalog', 'sagas'], 'valid', 'E_NOT_A_FILE'],
     ['a missing saga', ['validate', '--saga', 'sagas/nope.yaml'], 'valid', 'E_FILE_NOT_FOUND'],
+    ['a saga passed as the catalog', ['validate', '--catalog', 'sagas/checkout.yaml'], 'valid', 'E_WRONG_FILE_KIND'],
+    ['the catalog passed as a saga', ['validate', '--saga', 'catalog.yaml'], 'valid', 'E_WRONG_FILE_KIND'],
   ])('exits 2 for %s', (_, args, fixture, code) => {
     const r = cli(args, { cwd: join(fixtures, fixture) });
     expect(r.code).toBe(2);
