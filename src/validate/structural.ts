@@ -34,7 +34,7 @@ export function structuralDiagnostics(kind: DocumentKind, value: unknown, file: 
   if (swapped) return [{ code: 'E_WRONG_FILE_KIND', severity: 'error', message: swapped.message, file, ...(index.span(file, '', 'value') ?? {}), hint: swapped.hint }];
   const validate = getValidator(kind);
   if (validate(value)) return [];
-  const errors = collapse((validate.errors ?? []).filter((e) => !handledElsewhere(e)), value);
+  const errors = collapse((validate.errors ?? []).filter((e) => !handledElsewhere(e)));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -61,7 +61,7 @@ function wrongKind(kind: DocumentKind, value: unknown): { message: string; hint:
 }
 
 /** Reduces ajv's errors to the ones that explain distinct mistakes. */
-function collapse(errors: ValidationError[], root: unknown): ValidationError[] {
+export function collapse(errors: ValidationError[]): ValidationError[] {
   let list = [...errors];
 
   // anyOf/oneOf: keep the errors of the branch the value was evidently meant for (the one whose
@@ -103,7 +103,6 @@ function collapse(errors: ValidationError[], root: unknown): ValidationError[] {
     const unknown = unknownByObject.get(e.instancePath) ?? [];
     return !unknown.some((u) => closest(u, [missing]) === missing);
   });
-  void root;
   return list;
 }
 
