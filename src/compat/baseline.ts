@@ -14,6 +14,8 @@ export interface BaselineRequest {
   readonly mergeBase?: boolean;
   /** The working catalog (absolute or relative to cwd). */
   readonly catalogPath: string;
+  /** Where relative paths are shown from (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
 export type Baseline =
@@ -39,10 +41,12 @@ function git(cwd: string, args: readonly string[]): { ok: true; out: string } | 
 
 export async function loadBaseline(req: BaselineRequest): Promise<Baseline> {
   const catalogPath = resolve(req.catalogPath);
-  const asPath = resolve(req.against);
+  const cwd = req.cwd ?? process.cwd();
+  const asPath = resolve(cwd, req.against);
   if (!req.mergeBase && existsSync(asPath) && statSync(asPath).isFile()) {
     const load = await loadProject({ catalogPath: asPath });
-    return { ok: true, label: relative(process.cwd(), asPath) || asPath, load };
+    const rel = relative(cwd, asPath);
+    return { ok: true, label: rel && !rel.startsWith('..') ? rel : asPath, load };
   }
 
   const dir = dirname(catalogPath);

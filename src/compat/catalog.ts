@@ -176,15 +176,21 @@ export function consumersOf(project: Project, message: string): string[] {
 }
 
 const EDITABLE = new Set(['description', 'title', 'examples', '$comment']);
+/** Keywords whose value maps names (not keywords) to schemas: a property may be called `title`. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas', 'dependencies']);
 
-/** A payload with descriptions, titles and examples removed, for the immutability check. */
-function withoutProse(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutProse);
-  if (v === null || typeof v !== 'object') return v;
+/** A payload schema with descriptions, titles and examples removed, for the immutability check. */
+function withoutProse(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutProse);
+  if (schema === null || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (EDITABLE.has(k) && (typeof x === 'string' || k === 'examples')) continue;
-    out[k] = withoutProse(x);
+  for (const [k, v] of Object.entries(schema)) {
+    if (EDITABLE.has(k) && (typeof v === 'string' || k === 'examples')) continue;
+    if (NAME_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, withoutProse(sub)]));
+    } else if (k === 'enum' || k === 'const' || k === 'default' || k === 'required') {
+      out[k] = v; // data, not schema
+    } else out[k] = withoutProse(v);
   }
   return out;
 }

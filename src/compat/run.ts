@@ -84,7 +84,7 @@ export async function checkCompat(opts: CheckCompatOptions, io: Io): Promise<Che
     const notes: string[] = [];
     if (opts.against !== undefined) {
       const { loadBaseline } = await import('./baseline.js');
-      const base = await loadBaseline({ against: opts.against, mergeBase: opts.mergeBase ?? false, catalogPath });
+      const base = await loadBaseline({ against: opts.against, mergeBase: opts.mergeBase ?? false, catalogPath, cwd });
       if (!base.ok) return invalid(base.diagnostics);
       if ('absent' in base) notes.push(`the catalog does not exist at ${base.label}: nothing to compare with`);
       else {
