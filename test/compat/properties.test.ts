@@ -96,4 +96,26 @@ describe('compatibility properties', () => {
       { numRuns: 300 },
     );
   });
+
+  it('never throws, whatever JSON it is given as schemas', () => {
+    const keyword = fc.constantFrom('type', 'properties', 'required', 'items', 'prefixItems', 'additionalProperties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'not', '$ref', 'pattern', 'multipleOf', 'maximum', 'dependencies', 'patternProperties', 'unevaluatedProperties', 'x');
+    const { junk } = fc.letrec<{ junk: unknown }>((tie) => ({
+      junk: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom<unknown>('#', '#/definitions/x', '(', 0, -1, 'string', ['string', 5]),
+        fc.dictionary(keyword, tie('junk'), { maxKeys: 4 }),
+        fc.array(tie('junk'), { maxLength: 3 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(junk, junk, policy, (a, b, p) => {
+        for (const mode of ['FULL', 'NONE'] as const) {
+          const res = checkSchemaPair(clean(a), clean(b), { mode, policy: p });
+          expect(typeof res.compatible).toBe('boolean');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
