@@ -26,6 +26,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
   'E_YAML_COMPLEX_KEY',
   'E_FORBIDDEN_KEY',
   'E_WRONG_FILE_KIND',
+  'E_WRITE_FAILED',
 ]);
 
 export function exitCodeFor(diagnostics: readonly Diagnostic[]): number {

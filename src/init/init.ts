@@ -64,6 +64,17 @@ export function initProject(options: InitOptions): InitResult {
   const files = listTemplate(templateDir);
   if (files.length === 0) return usage('E_TEMPLATE_MISSING', `template "${options.template}" was not found at ${templateDir}`);
 
+  try {
+    copyAll(files, templateDir, dir, root, result);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOSPC' ? 'no space left on the device' : (e.code ?? 'unknown error');
+    return usage('E_WRITE_FAILED', `cannot write into ${options.dir}: ${why}${e.path ? ` (${relative(dir, e.path) || e.path})` : ''}`);
+  }
+  return result;
+}
+
+function copyAll(files: readonly string[], templateDir: string, dir: string, root: string, result: InitResult): void {
   for (const rel of files) {
     const dest = join(dir, ...rel.split('/'));
     if (exists(dest)) {
@@ -87,7 +98,6 @@ export function initProject(options: InitOptions): InitResult {
     copyFileSync(join(root, 'schemas', `${name}.schema.json`), dest);
     result.written.push(rel);
   }
-  return result;
 }
 
 /** Every regular file of the template, as sorted POSIX paths; symlinks are skipped, never followed. */
