@@ -2,6 +2,7 @@
 // given a baseline (another revision of the same catalog), immutability of published versions,
 // removed messages/versions that are still consumed, and changed topics or ordering keys.
 
+import { closest } from '../schema/suggest.js';
 import { canonical } from './canonical.js';
 import { explain, type ExplainContext } from './explain.js';
 import { directionsOf, isTransitive, PairChecker, type Direction, type SchemaFinding } from './pair.js';
@@ -149,6 +150,30 @@ function toCompatFinding(
 
 function acceptance(breaks: readonly AcceptedBreak[], rule: RuleId, versionOk: (v: number) => boolean): AcceptedBreak | undefined {
   return breaks.find((b) => (b.rule === rule || b.rule === '*') && versionOk(b.version));
+}
+
+/** `acceptedBreaks` entries whose rule id does not exist: a typo would otherwise never match. */
+export function checkAcceptedBreakRules(project: Project): CompatFinding[] {
+  const out: CompatFinding[] = [];
+  const ids = Object.keys(RULES);
+  for (const m of project.catalog.messages) {
+    for (const b of m.acceptedBreaks) {
+      if (b.rule === '*' || b.rule in RULES) continue;
+      const guess = closest(b.rule, ids);
+      out.push({
+        rule: 'ACCEPTED_BREAK_UNKNOWN_RULE',
+        severity: 'warning',
+        message: m.name,
+        pair: `v${b.version}`,
+        path: '',
+        file: b.loc.file,
+        line: b.loc.line,
+        col: b.loc.col,
+        explanation: `acceptedBreaks of ${m.name} names rule "${b.rule}", which does not exist, so it accepts nothing${guess ? `: did you mean "${guess}"?` : ''} (rules: docs/compat-rules.md)`,
+      });
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ against a baseline

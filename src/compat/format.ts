@@ -29,18 +29,20 @@ function context(f: CompatFinding): string {
 
 export function summary(report: CompatReport): string {
   const errors = report.findings.filter((f) => f.severity === 'error');
-  const accepted = report.findings.filter((f) => f.severity === 'warning');
+  const accepted = report.findings.filter((f) => f.accepted !== undefined);
+  const warnings = report.findings.filter((f) => f.severity === 'warning' && f.accepted === undefined);
   const messages = new Set(errors.map((f) => f.message ?? ''));
   const head = errors.length === 0 ? 'compatible' : `${errors.length} incompatible change${errors.length === 1 ? '' : 's'}${messages.size > 0 && [...messages][0] !== '' ? ` in ${messages.size} message${messages.size === 1 ? '' : 's'}` : ''}`;
   const parts = [`${report.pairs} schema pair${report.pairs === 1 ? '' : 's'} checked`, `policy ${report.policy}`];
   if (accepted.length > 0) parts.push(`${accepted.length} accepted break${accepted.length === 1 ? '' : 's'}`);
+  if (warnings.length > 0) parts.push(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}`);
   return `check-compat: ${head} (${parts.join(', ')})${report.notes.length > 0 ? '; ' + report.notes.join('; ') : ''}`;
 }
 
 export function renderText(report: CompatReport, cwd = process.cwd()): string {
   const lines: string[] = [];
   for (const f of report.findings) {
-    const tag = f.severity === 'error' ? '' : f.severity === 'warning' ? ' [accepted]' : ' [compatible]';
+    const tag = f.severity === 'error' ? '' : f.accepted ? ' [accepted]' : f.severity === 'warning' ? ' [warning]' : ' [compatible]';
     lines.push(`${where(f, cwd)}: ${f.rule}${tag} ${f.explanation} ${context(f)}`);
     if (f.accepted) {
       const at = display(f.accepted.loc.file, cwd);

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { CompatibilityMode } from '../model/types.js';
 import { EXIT_FINDINGS, EXIT_INVALID_INPUT, EXIT_OK } from '../cli/exit-codes.js';
 import { renderDiagnostics, summaryLine } from '../cli/render.js';
-import { checkAgainstBaseline, checkCatalogVersions, finalize, type CompatFinding, type CompatReport } from './catalog.js';
+import { checkAcceptedBreakRules, checkAgainstBaseline, checkCatalogVersions, finalize, type CompatFinding, type CompatReport } from './catalog.js';
 import { renderInputErrors, renderReport, type CompatFormat } from './format.js';
 import { PairChecker } from './pair.js';
 import type { Policy } from './rules.js';
@@ -79,7 +79,7 @@ export async function checkCompat(opts: CheckCompatOptions, io: Io): Promise<Che
     const side = { project: current.project, resolver: current.refs, sources: current.sources };
     const options = { policy, ...(opts.mode ? { mode: opts.mode } : {}), includeCompatible: opts.showCompatible ?? false, checker };
     const within = checkCatalogVersions(side, options);
-    const findings: CompatFinding[] = [...within.findings];
+    const findings: CompatFinding[] = [...checkAcceptedBreakRules(current.project), ...within.findings];
     let pairs = within.pairs;
     const notes: string[] = [];
     if (opts.against !== undefined) {

@@ -90,6 +90,16 @@ describe('check-compat on examples/order-system', () => {
     expect(r.out).toMatch(/2 accepted breaks/);
   });
 
+  it('an accepted break naming an unknown rule is a warning with a suggestion', async () => {
+    const file = editedExample((doc) => {
+      doc.setIn(['messages', 'OrderCreated', 'acceptedBreaks'], doc.createNode([{ version: 2, rule: 'PROPERTY_REMOVED_FROM_CLOSED_MODLE', reason: 'typo' }]));
+    });
+    const r = await run({ catalog: file, mode: 'FULL' });
+    expect(r.exitCode).toBe(1);
+    expect(r.out).toMatch(/ACCEPTED_BREAK_UNKNOWN_RULE \[warning\] .*did you mean "PROPERTY_REMOVED_FROM_CLOSED_MODEL"\?/);
+    expect(r.out).toMatch(/2 incompatible changes in 1 message \(1 schema pair checked, policy lenient, 1 warning\)/);
+  });
+
   it('transitive modes check every earlier version and name the failing pair', async () => {
     const file = editedExample((doc) => {
       const m = ['messages', 'OrderCreated'];
