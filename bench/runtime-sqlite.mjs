@@ -83,6 +83,7 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
   for (let i = 0; i < 50; i++) await system.placeOrder();
   while ((await countConfirmed()) < 50) await new Promise((r) => setTimeout(r, 10));
   const baseline = totals();
+  const cpuBefore = process.cpuUsage();
   const baseNotified = await countConfirmed();
   const start = performance.now();
   const placing = [];
@@ -96,6 +97,8 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
     if (performance.now() - start > 300_000) throw new Error(`only ${done} of ${ORDERS} orders completed in 5 min`);
   }
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerOrder = (cpu.user + cpu.system) / 1000 / ORDERS;
   const orderRate = rate(ORDERS, ms);
   const end = totals();
   const txPerOrder = (end.tx - baseline.tx) / ORDERS;
@@ -105,6 +108,9 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
   console.log(`OrderSaga end to end: ${ORDERS} orders in ${ms.toFixed(0)} ms = ${orderRate} orders/s (placing took ${placedMs.toFixed(0)} ms)`);
   console.log(
     `  per order, all 5 services incl. relay, timer and this poll: ${txPerOrder.toFixed(2)} transactions, ${commitsPerOrder.toFixed(2)} physical COMMITs (group commit${process.env.GROUP_COMMIT === '0' ? ' OFF' : ''})`,
+  );
+  console.log(
+    `  CPU of this process: ${cpuMsPerOrder.toFixed(3)} ms per order (user+sys) = ${Math.round(1000 / cpuMsPerOrder)} orders/s per fully used core (load-independent-ish figure; wall-clock rates depend on what else runs)`,
   );
   console.log(`  saga states: ${JSON.stringify(states)}`);
   console.log(

@@ -3,7 +3,7 @@ import { dbFactories, waitFor } from './helpers.js';
 import { startOrderSystem, type OrderSystem } from './fixtures/order-system.js';
 import { M, orderSaga, type OrderSagaData } from './fixtures/order-saga.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
-import { checkSagaDefinition, deriveSagaMachine } from '../../src/runtime/saga/definition.js';
+import { checkSagaDefinition, deriveSagaMachine, machineFor } from '../../src/runtime/saga/definition.js';
 import { createEnvelope, toBinary } from '../../src/runtime/envelope.js';
 import { migrate } from '../../src/runtime/db/migrate.js';
 import { ConcurrencyConflict } from '../../src/runtime/db/port.js';
@@ -239,6 +239,43 @@ for (const factory of dbFactories) {
       expect(await typesOf(system, 'order')).toEqual([
         'OrderCreated', 'ProcessPayment', 'ReserveInventory', 'ScheduleShipment', 'CancelShipment', 'ReleaseInventory', 'RefundPayment', 'OrderCancelled',
       ]);
+    });
+
+    it('a saga whose deadline cannot be handled does not hold up the others', async () => {
+      const clock = new VirtualClock();
+      const poison = crypto.randomUUID();
+      const [payment, ...rest] = orderSaga.steps;
+      const steps = [
+        {
+          ...payment!,
+          retry: { maxAttempts: 1, backoff: { initialMs: 0, multiplier: 1, maxMs: 0 } },
+          compensation: {
+            ...payment!.compensation!,
+            command: {
+              ...payment!.compensation!.command,
+              build: (d: OrderSagaData) => {
+                if (d.orderId === poison) throw new Error('cannot build RefundPayment');
+                return payment!.compensation!.command.build(d);
+              },
+            },
+          },
+        },
+        ...rest,
+      ];
+      system = await startOrderSystem(factory, { clock, saga: { ...orderSaga, steps, machine: machineFor(steps) } });
+      const engine = engineOf(system);
+      const healthy = crypto.randomUUID();
+      for (const id of [poison, healthy]) {
+        system.behaviour.silentPayment.add(id);
+        await system.placeOrder(id);
+        await waitForState(system, id, 'PAYMENT_PENDING');
+      }
+      clock.advance(30_000);
+      expect(await engine.fireDueTimeouts()).toBe(1);
+      expect(await engine.get(healthy)).toMatchObject({ state: 'COMPENSATING_PAYMENT' });
+      const stuck = await engine.get(poison);
+      expect(stuck).toMatchObject({ state: 'PAYMENT_PENDING', deadlineAt: clock.now() + 5_000 });
+      expect(await engine.fireDueTimeouts()).toBe(0); // postponed, not retried in a tight loop
     });
 
     it('a duplicate reply in a later state is recorded as ignored', async () => {

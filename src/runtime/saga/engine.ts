@@ -32,7 +32,9 @@ import {
 import {
   appendHistory,
   countSagasByState,
-  dueSagas,
+  claimDueSaga,
+  dueSagaIds,
+  postponeDeadline,
   insertSaga,
   listSagas,
   loadSaga,
@@ -55,13 +57,16 @@ export interface SagaEngineOptions<D> {
   readonly clock?: Clock;
   /** How often the timer looks for passed deadlines. Default 100 ms. */
   readonly timerIntervalMs?: number;
-  /** Sagas handled per timer transaction. Default 200. */
+  /** Due sagas taken per timer pass. Default 200. */
   readonly timerBatchSize?: number;
 }
 
 export class SagaDefinitionError extends Error {
   override readonly name = 'SagaDefinitionError';
 }
+
+/** How far a deadline that failed to be handled is pushed back. */
+const POISON_DELAY_MS = 5_000;
 
 const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
 
@@ -198,24 +203,45 @@ export class SagaEngine<D = unknown> {
    * backoff, or gives up on it and compensates. Returns how many sagas it handled.
    */
   async fireDueTimeouts(limit = this.options.timerBatchSize ?? 200): Promise<number> {
-    return this.options.db.transaction(async (tx) => {
-      const now = this.clock.now();
-      const due = await dueSagas<D>(tx, this.name, now, limit);
-      for (const saga of due) {
-        const uow = createUnitOfWork({
-          tx,
-          service: this.options.service,
-          source: this.options.source,
-          outbox: this.options.outbox,
-          logger: this.options.logger,
-          now,
-          clock: this.clock,
-          correlationid: saga.id,
+    return (await this.timeoutPass(limit)).handled;
+  }
+
+  /**
+   * One timer pass. Each due saga is handled in its own transaction (re-read and, on PostgreSQL,
+   * locked with SKIP LOCKED, so several orchestrator instances share the work), so one saga whose
+   * deadline cannot be handled (a builder throws) neither blocks the others nor rolls them back;
+   * its deadline is pushed back by `poisonDelayMs` and the error logged.
+   */
+  private async timeoutPass(limit: number): Promise<{ due: number; handled: number }> {
+    const { db, logger } = this.options;
+    const now = this.clock.now();
+    const due = await db.transaction((tx) => dueSagaIds(tx, this.name, now, limit));
+    let handled = 0;
+    for (const id of due) {
+      try {
+        const done = await db.transaction(async (tx) => {
+          const saga = await claimDueSaga<D>(tx, this.name, id, now);
+          if (saga === undefined) return false; // handled meanwhile, or another instance holds it
+          const uow = createUnitOfWork({
+            tx,
+            service: this.options.service,
+            source: this.options.source,
+            outbox: this.options.outbox,
+            logger,
+            now,
+            clock: this.clock,
+            correlationid: saga.id,
+          });
+          await this.onDeadline(uow, saga);
+          return true;
         });
-        await this.onDeadline(uow, saga);
+        if (done) handled += 1;
+      } catch (error) {
+        logger.error({ err: error, saga: this.name, id }, 'saga deadline could not be handled; trying again later');
+        await db.transaction((tx) => postponeDeadline(tx, this.name, id, now + POISON_DELAY_MS)).catch(() => undefined);
       }
-      return due.length;
-    });
+    }
+    return { due: due.length, handled };
   }
 
   private async onDeadline(uow: UnitOfWork, saga: SagaInstance<D>): Promise<void> {
@@ -384,7 +410,7 @@ export class SagaEngine<D = unknown> {
 
   private async drainDue(): Promise<void> {
     const limit = this.options.timerBatchSize ?? 200;
-    while ((await this.fireDueTimeouts(limit)) === limit) {
+    while ((await this.timeoutPass(limit)).due === limit) {
       /* more are due */
     }
   }

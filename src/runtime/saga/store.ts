@@ -166,13 +166,31 @@ export async function countSagasByState(tx: Tx, sagaType: string): Promise<Recor
   return Object.fromEntries(rows.map((row) => [row.state, toNumber(row.n)]));
 }
 
-/** Sagas whose deadline has passed, oldest deadline first; claimed (locked, skipping locked ones) on PostgreSQL. */
-export async function dueSagas<D>(tx: Tx, sagaType: string, now: number, limit: number): Promise<SagaInstance<D>[]> {
-  const rows = await tx.query(
-    `SELECT ${COLUMNS} FROM edasaga_sagas WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND saga_type = ? ORDER BY deadline_at LIMIT ?${tx.dialect.claimSuffix}`,
+/** Ids of sagas whose deadline has passed, oldest deadline first (no locks taken). */
+export async function dueSagaIds(tx: Tx, sagaType: string, now: number, limit: number): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    'SELECT id FROM edasaga_sagas WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND saga_type = ? ORDER BY deadline_at LIMIT ?',
     [now, sagaType, limit],
   );
-  return rows.map((row) => toInstance<D>(row));
+  return rows.map((row) => String(row.id));
+}
+
+/** The saga if its deadline has still passed; on PostgreSQL locked, or undefined when another worker holds it. */
+export async function claimDueSaga<D>(tx: Tx, sagaType: string, id: string, now: number): Promise<SagaInstance<D> | undefined> {
+  const [row] = await tx.query(
+    `SELECT ${COLUMNS} FROM edasaga_sagas WHERE saga_type = ? AND id = ? AND deadline_at IS NOT NULL AND deadline_at <= ?${tx.dialect.claimSuffix}`,
+    [sagaType, id, now],
+  );
+  return row === undefined ? undefined : toInstance<D>(row);
+}
+
+/** Moves a saga's deadline (after its handling failed), bumping its version. */
+export async function postponeDeadline(tx: Tx, sagaType: string, id: string, until: number): Promise<void> {
+  await tx.execute('UPDATE edasaga_sagas SET deadline_at = ?, version = version + 1 WHERE saga_type = ? AND id = ? AND deadline_at IS NOT NULL', [
+    until,
+    sagaType,
+    id,
+  ]);
 }
 
 /** The earliest pending deadline of a saga type, if any (lets the timer sleep exactly that long). */
