@@ -61,7 +61,12 @@ export async function loadBaseline(req: BaselineRequest): Promise<Baseline> {
   let rev = req.against;
   if (req.mergeBase) {
     const mb = git(root, ['merge-base', 'HEAD', req.against]);
-    if (!mb.ok) return usage(`--merge-base: no merge base between HEAD and "${req.against}": ${firstLine(mb.err)}`);
+    if (!mb.ok) {
+      return usage(
+        `--merge-base: no merge base between HEAD and "${req.against}": ${firstLine(mb.err) || 'unrelated histories'}`,
+        'in CI, fetch the history (actions/checkout with fetch-depth: 0) and the base branch (git fetch origin main)',
+      );
+    }
     rev = mb.out.trim();
   }
   const verified = git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
