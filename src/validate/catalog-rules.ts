@@ -43,7 +43,9 @@ export function catalogFacts(file: string, doc: unknown): CatalogFacts {
       .filter(([k, v]) => /^[1-9][0-9]*$/.test(k) && asRecord(v) !== undefined && 'payload' in asRecord(v)!)
       .map(([k, v]) => ({ version: Number(k), payload: asRecord(v)!['payload'], pointer: toPointer(['messages', name, 'versions', k, 'payload']) }))
       .sort((a, b) => a.version - b.version);
-    messages.set(name, { name, kind: str(m?.['kind']), service: str(m?.['service']), versions });
+        // An invalid kind is reported by the schema check; treating it as unknown avoids a second report.
+    const kind = str(m?.['kind']);
+    messages.set(name, { name, kind: kind === 'event' || kind === 'command' || kind === 'reply' ? kind : undefined, service: str(m?.['service']), versions });
   }
   return { file, services, messages };
 }

@@ -20,6 +20,18 @@ const PATTERN_TEXT: Record<string, string> = {
   '^[0-9]+(ms|s|m|h)$': 'a duration like 200ms, 30s, 1m or 2h',
 };
 
+/** How to write fields people commonly get the shape of wrong. */
+const TYPE_EXAMPLES: Record<string, string> = {
+  versions: 'number the versions from 1, e.g. "versions: { 1: { payload: { type: object, ... } } }"',
+  onFailure: 'write a list, e.g. "onFailure: [PaymentFailed]"',
+  onCompleted: 'write a list, e.g. "onCompleted: [OrderConfirmed]"',
+  onCompensated: 'write a list, e.g. "onCompensated: [OrderCancelled]"',
+  retry: 'e.g. "retry: { maxAttempts: 3, backoff: { initial: 200ms, multiplier: 2, max: 10s } }"',
+  compensation: 'e.g. "compensation: { command: RefundPayment, reply: PaymentRefunded }"',
+  steps: 'write a list of steps, each starting with "- name: ..."',
+  deprecated: 'e.g. "deprecated: { reason: replaced by OrderPlaced, since: 2 }"',
+};
+
 /** Errors the semantic rules explain better (names: reserved words, case, file-name safety). */
 function handledElsewhere(e: ValidationError): boolean {
   return (
@@ -136,7 +148,8 @@ function toDiagnostic(kind: DocumentKind, e: ValidationError, root: unknown, fil
     }
     case 'type': {
       const types = [e.params['type']].flat().map(String);
-      return base('E_WRONG_TYPE', `${field} must be ${types.map(typeName).join(' or ')}, not ${typeOfValue(value)}`, e.instancePath, 'value');
+      const example = TYPE_EXAMPLES[segments[segments.length - 1] ?? ''];
+      return base('E_WRONG_TYPE', `${field} must be ${types.map(typeName).join(' or ')}, not ${typeOfValue(value)}`, e.instancePath, 'value', example);
     }
     case 'typeUnion': {
       const types = (e.params['types'] as unknown[]).map(String);
