@@ -18,9 +18,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.argv[2] ?? 3);
 const MESSAGES = Number(process.argv[3] ?? 1000);
-const built = existsSync(join(root, 'dist/commands/generate.js')) && existsSync(join(root, 'oclif.manifest.json'));
+// EDASAGA_BIN: another built copy's bin/run.js (the shared dist/ may be rebuilt under you).
+const bin = process.env.EDASAGA_BIN ?? join(root, 'bin/run.js');
+const built = existsSync(join(dirname(bin), '../dist/commands/generate.js'));
 const cli = built
-  ? [join(root, 'bin/run.js'), 'generate']
+  ? [bin, 'generate']
   : ['--import', 'tsx', join(root, 'test/generate/helpers/run-generate.mts')];
 const haveTime = existsSync('/usr/bin/time');
 
@@ -31,11 +33,14 @@ function run(args, cwd) {
   const child = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr ?? '');
+  const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
+  const cpuMs = user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : NaN;
   if (child.status !== 0 && !(args.includes('--check') && child.status === 1)) {
     console.error(child.stdout, child.stderr);
     throw new Error(`generate ${args.join(' ')} exited with ${child.status}`);
   }
-  return { ms, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, status: child.status, stdout: child.stdout };
+  return { ms, cpuMs, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, status: child.status, stdout: child.stdout };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -48,8 +53,9 @@ function measure(label, prepare, args) {
   }
   const ms = median(samples.map((s) => s.ms));
   const rss = Math.max(...samples.map((s) => s.rssMiB));
-  console.log(`${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(6)} s   peak ${rss.toFixed(0).padStart(4)} MiB`);
-  return { ms, rss };
+  const cpu = median(samples.map((s) => s.cpuMs));
+  console.log(`${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(6)} s wall  ${(cpu / 1000).toFixed(2).padStart(6)} s cpu   peak ${rss.toFixed(0).padStart(4)} MiB`);
+  return { ms, rss, cpu };
 }
 
 // ---- a synthetic catalog --------------------------------------------------------------------------
@@ -132,6 +138,8 @@ function syntheticCatalog(count) {
 // ---- runs -----------------------------------------------------------------------------------------
 const work = mkdtempSync(join(tmpdir(), 'edasaga-bench-generate-'));
 try {
+  const load = (await import('node:os')).loadavg()[0];
+  console.log(`load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores (wall times are only meaningful on an idle machine; cpu = user + sys of the child)`);
   console.log(`edasaga generate benchmark: ${built ? 'built CLI (bin/run.js)' : 'SOURCES through tsx (run `npm run build` for real figures)'}, ${RUNS} run(s) each, median wall time`);
   const example = (i) => {
     const dir = join(work, `example-${i}`);
