@@ -225,11 +225,15 @@ export function transportContract(harness: TransportHarness): void {
       const g = group('restart');
       const acked = new Set<string>();
       const handledAfterClose: string[] = [];
+      const orderPerKey = new Map<string, number[]>();
       let closed = false;
       const handle = async (d: Delivery): Promise<DeliveryOutcome> => {
         await sleep(10);
         const id = d.message.headers['ce_id'] ?? '';
         if (closed) handledAfterClose.push(id);
+        const list = orderPerKey.get(d.message.key) ?? [];
+        list.push((dataOf(d) as { n: number }).n);
+        orderPerKey.set(d.message.key, list);
         acked.add(id);
         return ACK;
       };
@@ -246,6 +250,8 @@ export function transportContract(harness: TransportHarness): void {
       await waitFor('every message handled', () => ids.every((id) => acked.has(id)), harness.waitMs);
       // A clean close keeps the acknowledgements: the next member does not handle those again.
       expect(handledAfterClose.filter((id) => ackedByFirst.has(id))).toEqual([]);
+      // And the hand-over keeps each key's order.
+      for (const [key, list] of orderPerKey) expect(list, `order of ${key}`).toEqual([...list].sort((a, b) => a - b));
     });
   });
 }

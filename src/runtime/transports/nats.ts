@@ -302,10 +302,6 @@ class NatsSubscription implements Subscription {
   }
 
   private receive(topic: string, msg: JsMsg): void {
-    if (this.abort.signal.aborted) {
-      settle(() => msg.nak()); // arrived while closing: straight back to the group
-      return;
-    }
     const id = `${topic}\u0000${msg.seq}`;
     const already = this.held.get(id);
     if (already !== undefined) {
@@ -317,6 +313,8 @@ class NatsSubscription implements Subscription {
     const message = toTransportMessage(topic, msg);
     const held: Held = { msg, id, message, attempt: msg.info.deliveryCount };
     this.held.set(id, held);
+    // Arrived while closing: held, not handled; close() naks it with the rest, in stream order.
+    if (this.abort.signal.aborted) return;
     const queueId = `${topic}\u0000${message.key}`;
     let queue = this.queues.get(queueId);
     if (queue === undefined) this.queues.set(queueId, (queue = { items: [], worker: undefined }));
