@@ -365,8 +365,8 @@ export class SchemaComparator {
     this.additional(w, r, 'additionalProperties', out);
     this.unevaluated(w, r, 'unevaluatedProperties', out);
     this.dependencies(w, r, out);
-    bound(out, 'maxProperties', wr, rr, 'max', 'MAX_PROPERTIES');
-    bound(out, 'minProperties', wr, rr, 'min', 'MIN_PROPERTIES');
+    bound(out, 'maxProperties', wr, rr, 'MAX_PROPERTIES');
+    bound(out, 'minProperties', wr, rr, 'MIN_PROPERTIES');
     this.optionalSchema(w, r, 'propertyNames', 'PROPERTY_NAMES_ADDED', 'PROPERTY_NAMES_REMOVED', out);
   }
 
@@ -509,15 +509,15 @@ export class SchemaComparator {
 
     this.additional(w, r, 'additionalItems', out, wv.restKey as 'additionalItems', rv.restKey as 'additionalItems');
     this.unevaluated(w, r, 'unevaluatedItems', out);
-    bound(out, 'maxItems', w.raw, r.raw, 'max', 'MAX_ITEMS');
-    bound(out, 'minItems', w.raw, r.raw, 'min', 'MIN_ITEMS');
+    bound(out, 'maxItems', w.raw, r.raw, 'MAX_ITEMS');
+    bound(out, 'minItems', w.raw, r.raw, 'MIN_ITEMS');
     const wu = w.raw['uniqueItems'] === true;
     const ru = r.raw['uniqueItems'] === true;
     if (wu && !ru) add(out, 'UNIQUE_ITEMS_REMOVED', ['uniqueItems'], []);
     else if (!wu && ru) add(out, 'UNIQUE_ITEMS_ADDED', [], ['uniqueItems']);
     this.optionalSchema(w, r, 'contains', 'CONTAINS_ADDED', 'CONTAINS_REMOVED', out);
-    bound(out, 'maxContains', w.raw, r.raw, 'max', 'MAX_CONTAINS');
-    bound(out, 'minContains', w.raw, r.raw, 'min', 'MIN_CONTAINS');
+    bound(out, 'maxContains', w.raw, r.raw, 'MAX_CONTAINS');
+    bound(out, 'minContains', w.raw, r.raw, 'MIN_CONTAINS');
   }
 }
 
@@ -716,20 +716,19 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** An upper (`max`) or lower (`min`) bound keyword. */
-function bound(out: Out, keyword: string, w: JsonObject, r: JsonObject, kind: 'max' | 'min', prefix: string): void {
+/** A bound keyword; whether INCREASED or DECREASED is tolerated is the rule table's business. */
+function bound(out: Out, keyword: string, w: JsonObject, r: JsonObject, prefix: string): void {
   const a = num(w[keyword]);
   const b = num(r[keyword]);
   if (a === b) return;
   if (a === undefined) add(out, `${prefix}_ADDED`, [], [keyword], undefined, b);
   else if (b === undefined) add(out, `${prefix}_REMOVED`, [keyword], [], a);
   else add(out, a < b ? `${prefix}_INCREASED` : `${prefix}_DECREASED`, [keyword], [keyword], a, b);
-  void kind;
 }
 
 function stringKeywords(w: JsonObject, r: JsonObject, out: Out): void {
-  bound(out, 'maxLength', w, r, 'max', 'MAX_LENGTH');
-  bound(out, 'minLength', w, r, 'min', 'MIN_LENGTH');
+  bound(out, 'maxLength', w, r, 'MAX_LENGTH');
+  bound(out, 'minLength', w, r, 'MIN_LENGTH');
   optionalText(out, 'pattern', w, r, 'PATTERN');
   optionalText(out, 'format', w, r, 'FORMAT');
 }
@@ -744,10 +743,10 @@ function optionalText(out: Out, keyword: string, w: JsonObject, r: JsonObject, p
 }
 
 function numberKeywords(w: JsonObject, r: JsonObject, out: Out): void {
-  bound(out, 'maximum', w, r, 'max', 'MAXIMUM');
-  bound(out, 'minimum', w, r, 'min', 'MINIMUM');
-  bound(out, 'exclusiveMaximum', w, r, 'max', 'EXCLUSIVE_MAXIMUM');
-  bound(out, 'exclusiveMinimum', w, r, 'min', 'EXCLUSIVE_MINIMUM');
+  bound(out, 'maximum', w, r, 'MAXIMUM');
+  bound(out, 'minimum', w, r, 'MINIMUM');
+  bound(out, 'exclusiveMaximum', w, r, 'EXCLUSIVE_MAXIMUM');
+  bound(out, 'exclusiveMinimum', w, r, 'EXCLUSIVE_MINIMUM');
   const a = num(w['multipleOf']);
   const b = num(r['multipleOf']);
   if (a === b) return;

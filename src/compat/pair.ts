@@ -105,8 +105,3 @@ function toFinding(c: Change, direction: Direction, policy: Policy): SchemaFindi
     ...(newValue !== undefined ? { newValue } : {}),
   };
 }
-
-/** Problems (unresolvable `$ref`s) met while reading schemas so far. */
-export function readProblems(checker: PairChecker): readonly { file: string; ref: string; message: string }[] {
-  return checker.reader.problems;
-}
