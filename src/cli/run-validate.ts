@@ -1,6 +1,7 @@
 // What `edasaga validate` does, as a function of its options: load, report, exit code. Called by
 // the oclif command and by the lean path in bin/run.js, so both behave identically.
 
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { loadProject } from '../project/load.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -29,7 +30,7 @@ export async function runValidate(options: ValidateOptions, out: Output): Promis
       JSON.stringify(
         {
           ok: project !== undefined,
-          catalog: displayPath(project?.catalog.file ?? options.catalog),
+          catalog: displayPath(project?.catalog.file ?? resolve(options.catalog)),
           sagas: project?.sagas.map((s) => ({ name: s.name, file: displayPath(s.file) })) ?? [],
           ...(project
             ? { counts: { services: project.catalog.services.length, messages: project.catalog.messages.length, sagas: project.sagas.length } }
