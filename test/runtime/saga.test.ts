@@ -381,3 +381,35 @@ describe.skipIf(!dbFactories[1]!.available)('saga concurrency on postgres', () =
     }
   });
 });
+
+describe.skipIf(!dbFactories[1]!.available)('two orchestrator instances on one PostgreSQL schema', () => {
+  it('share the saga timer: every deadline is handled once', async () => {
+    const { createServiceRuntime } = await import('../../src/runtime/service.js');
+    const { silentLogger } = await import('../../src/runtime/logger.js');
+    const { newOrder } = await import('./fixtures/order-system.js');
+    const created = await dbFactories[1]!.create();
+    const clock = new VirtualClock();
+    try {
+      await migrate(created.db);
+      const dbs = [created.db, await created.reopen()];
+      const transport = new (await import('../../src/runtime/transports/in-process.js')).InProcessTransport();
+      const runtimes = dbs.map((db) => createServiceRuntime({ name: 'order', db, transport, sagas: [orderSaga], logger: silentLogger(), clock }));
+      const engines = runtimes.map((r) => r.saga<OrderSagaData>('OrderSaga'));
+      const ids = Array.from({ length: 20 }, () => crypto.randomUUID());
+      for (const id of ids) await runtimes[0]!.transaction((uow) => engines[0]!.start(uow, newOrder(id)));
+      const both = async (): Promise<number> => (await Promise.all(engines.map((e) => e.fireDueTimeouts()))).reduce((a, b) => a + b, 0);
+      clock.advance(30_000);
+      expect(await both()).toBe(20); // timeouts: each saga once, whichever instance took it
+      clock.advance(200);
+      expect(await both()).toBe(20); // retries
+      const sends = (await runtimes[0]!.db.transaction((tx) => runtimes[0]!.outbox.all(tx))).filter((r) => r.type === M.ProcessPayment.type);
+      expect(sends).toHaveLength(40);
+      for (const id of ids) {
+        expect((await engines[1]!.history(id)).map((h) => h.event)).toEqual(['start', 'timeout', 'retry']);
+      }
+      await transport.close();
+    } finally {
+      await created.cleanup();
+    }
+  });
+});

@@ -9,7 +9,7 @@
 // The one deliberate exception is built into the machine: the success reply of a step that is
 // being compensated (it had timed out) is folded into the data and the compensation is sent again
 // with that data; compensations are idempotent, so a second one is harmless.
-import type { Db } from '../db/port.js';
+import { ConcurrencyConflict, type Db } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';
 import { createUnitOfWork } from '../consumer.js';
@@ -237,8 +237,9 @@ export class SagaEngine<D = unknown> {
         });
         if (done) handled += 1;
       } catch (error) {
+        if (error instanceof ConcurrencyConflict) continue; // a reply changed it meanwhile: nothing to do
         logger.error({ err: error, saga: this.name, id }, 'saga deadline could not be handled; trying again later');
-        await db.transaction((tx) => postponeDeadline(tx, this.name, id, now + POISON_DELAY_MS)).catch(() => undefined);
+        await db.transaction((tx) => postponeDeadline(tx, this.name, id, now, now + POISON_DELAY_MS)).catch(() => undefined);
       }
     }
     return { due: due.length, handled };

@@ -184,13 +184,12 @@ export async function claimDueSaga<D>(tx: Tx, sagaType: string, id: string, now:
   return row === undefined ? undefined : toInstance<D>(row);
 }
 
-/** Moves a saga's deadline (after its handling failed), bumping its version. */
-export async function postponeDeadline(tx: Tx, sagaType: string, id: string, until: number): Promise<void> {
-  await tx.execute('UPDATE edasaga_sagas SET deadline_at = ?, version = version + 1 WHERE saga_type = ? AND id = ? AND deadline_at IS NOT NULL', [
-    until,
-    sagaType,
-    id,
-  ]);
+/** Moves a deadline that passed by `now` (after its handling failed) to `until`, bumping the version. */
+export async function postponeDeadline(tx: Tx, sagaType: string, id: string, now: number, until: number): Promise<void> {
+  await tx.execute(
+    'UPDATE edasaga_sagas SET deadline_at = ?, version = version + 1 WHERE saga_type = ? AND id = ? AND deadline_at IS NOT NULL AND deadline_at <= ?',
+    [until, sagaType, id, now],
+  );
 }
 
 /** The earliest pending deadline of a saga type, if any (lets the timer sleep exactly that long). */
