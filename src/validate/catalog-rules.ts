@@ -22,6 +22,8 @@ export interface MessageFacts {
   readonly name: string;
   readonly kind: string | undefined;
   readonly service: string | undefined;
+  /** The deprecation reason, when the message is deprecated. */
+  readonly deprecated: string | undefined;
   /** Payloads of the well-numbered versions, with their pointers. */
   readonly versions: readonly { version: number; payload: unknown; pointer: string }[];
 }
@@ -45,7 +47,7 @@ export function catalogFacts(file: string, doc: unknown): CatalogFacts {
       .sort((a, b) => a.version - b.version);
         // An invalid kind is reported by the schema check; treating it as unknown avoids a second report.
     const kind = str(m?.['kind']);
-    messages.set(name, { name, kind: kind === 'event' || kind === 'command' || kind === 'reply' ? kind : undefined, service: str(m?.['service']), versions });
+    messages.set(name, { name, kind: kind === 'event' || kind === 'command' || kind === 'reply' ? kind : undefined, service: str(m?.['service']), deprecated: str(asRecord(m?.['deprecated'])?.['reason']), versions });
   }
   return { file, services, messages };
 }
@@ -179,6 +181,8 @@ export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext
       const msg = facts.messages.get(name);
       if (!msg) {
         out.push(at(where, 'E_UNKNOWN_MESSAGE', `service "${service}" subscribes to "${name}", which is not a message of this catalog`, 'value', didYouMean(name, messageNames).hint));
+      } else if (msg.deprecated !== undefined) {
+        out.push(at(where, 'W_DEPRECATED_MESSAGE', `service "${service}" subscribes to deprecated message "${name}"`, 'value', `deprecated: ${msg.deprecated}`, 'warning'));
       } else if (msg.kind === 'command') {
         out.push(at(where, 'E_WRONG_KIND', `service "${service}" subscribes to command "${name}": commands go to the service that handles them (${msg.service ?? '?'}); subscribe to events`));
       }

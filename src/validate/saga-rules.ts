@@ -65,6 +65,9 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
       return undefined;
     }
     if (!used.has(name)) used.set(name, segments);
+    if (m.deprecated !== undefined) {
+      out.push({ ...at(segments, 'W_DEPRECATED_MESSAGE', `${role} "${name}"${of} is deprecated`, `deprecated: ${m.deprecated}`), severity: 'warning' });
+    }
     if (m.kind !== undefined && !kinds.includes(m.kind as Kind)) {
       out.push(at(segments, 'E_WRONG_KIND', `${role} "${name}"${of} is ${article(m.kind)}, but must be ${kinds.map(article).join(' or ')}`));
       return m;

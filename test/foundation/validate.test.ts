@@ -94,10 +94,10 @@ describe('semantic rules', () => {
 
   it('checks deprecation and accepted breaks against existing versions', () => {
     const cat = replace(baseCatalog, '  CardRefunded:\n    kind: event\n', '  CardRefunded:\n    kind: event\n    deprecated: { reason: use CardRefundIssued, since: 2 }\n    acceptedBreaks:\n      - { version: 3, rule: "*", reason: oops }\n');
-    expect(codes(load(cat))).toEqual(['E_UNKNOWN_VERSION', 'E_UNKNOWN_VERSION']);
+    expect(codes(load(cat))).toEqual(['E_UNKNOWN_VERSION', 'E_UNKNOWN_VERSION', 'W_DEPRECATED_MESSAGE']);
     const ok = replace(baseCatalog, '  CardRefunded:\n    kind: event\n', '  CardRefunded:\n    kind: event\n    compatibility: FULL_TRANSITIVE\n    deprecated: { reason: use CardRefundIssued, since: 1 }\n');
     const r = load(ok);
-    expect(r.diagnostics).toEqual([]);
+    expect(codes(r)).toEqual(['W_DEPRECATED_MESSAGE']);
     expect(r.project!.catalog.messages.find((m) => m.name === 'CardRefunded')).toMatchObject({ compatibility: 'FULL_TRANSITIVE', deprecated: { reason: 'use CardRefundIssued', since: 1 } });
   });
 
@@ -165,5 +165,17 @@ describe('helpers', () => {
     expect(closest('OrderCreatd', ['OrderCreated', 'OrderCancelled'])).toBe('OrderCreated');
     expect(closest('topc', ['topic', 'kind'])).toBe('topic');
     expect(closest('Banana', ['OrderCreated', 'OrderCancelled'])).toBeUndefined();
+  });
+});
+
+describe('deprecation', () => {
+  it('warns where a deprecated message is still used', () => {
+    const cat = replace(baseCatalog, '  CardDeclined:\n    kind: event\n', '  CardDeclined:\n    kind: event\n    deprecated: { reason: use CardRejected }\n').replace('payment: [OrderPlaced]', 'payment: [OrderPlaced, CardDeclined]');
+    const r = load(cat);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: 'W_DEPRECATED_MESSAGE', severity: 'warning', file: '/t/catalog.yaml', hint: 'deprecated: use CardRejected' }),
+      expect.objectContaining({ code: 'W_DEPRECATED_MESSAGE', severity: 'warning', file: '/t/sagas/s0.yaml', message: 'failure reply "CardDeclined" of step "charge" is deprecated' }),
+    ]);
+    expect(r.project).toBeDefined();
   });
 });
