@@ -56,7 +56,7 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
   await Promise.all(Array.from({ length: RAW }, () => db.transaction((tx) => tx.execute('INSERT INTO t (v) VALUES (?)', ['x']))));
   const concurrent = performance.now() - start2;
   console.log(
-    `storage port (async, mutex): sequential ${rate(RAW, sequential)} commits/s, ${RAW} concurrent callers ${rate(RAW, concurrent)} commits/s`,
+    `storage port (async, group commit): sequential ${rate(RAW, sequential)} commits/s, ${RAW} concurrent callers ${rate(RAW, concurrent)} commits/s`,
   );
   await db.close();
 }

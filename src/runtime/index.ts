@@ -3,7 +3,6 @@ export * from './envelope.js';
 export * from './transport.js';
 export * from './clock.js';
 export * from './backoff.js';
-export * from './mutex.js';
 export * from './message.js';
 export * from './ids.js';
 export * from './context.js';
