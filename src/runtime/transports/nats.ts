@@ -258,7 +258,11 @@ class NatsSubscription implements Subscription {
       // A pull request is not cancelled early: messages the server sent for it would be lost until
       // ack_wait ran out. The loops stop after their current (short) request has expired.
       await Promise.allSettled(this.pulls);
-      await Promise.allSettled([...this.queues.values()].map((queue) => queue.worker));
+      for (;;) {
+        const working = [...this.queues.values()].flatMap((queue) => (queue.worker === undefined ? [] : [queue.worker]));
+        if (working.length === 0) break;
+        await Promise.allSettled(working);
+      }
       // What is left was not handled: hand it back in stream order so the next member keeps key order.
       const left = [...this.held.values()].sort((a, b) => a.msg.seq - b.msg.seq);
       for (const held of left) settle(() => held.msg.nak());
@@ -319,13 +323,16 @@ class NatsSubscription implements Subscription {
     let queue = this.queues.get(queueId);
     if (queue === undefined) this.queues.set(queueId, (queue = { items: [], worker: undefined }));
     queue.items.push(held);
-    if (queue.worker === undefined) {
-      const running = queue;
-      running.worker = this.drain(running).finally(() => {
-        running.worker = undefined;
-        if (running.items.length === 0) this.queues.delete(queueId);
-      });
-    }
+    if (queue.worker === undefined) this.startWorker(queueId, queue);
+  }
+
+  private startWorker(queueId: string, queue: KeyQueue): void {
+    queue.worker = this.drain(queue).finally(() => {
+      queue.worker = undefined;
+      // A message may have been queued between the worker's last look and this callback.
+      if (queue.items.length === 0) this.queues.delete(queueId);
+      else if (!this.abort.signal.aborted) this.startWorker(queueId, queue);
+    });
   }
 
   /** Delivers one key's messages one after another, waiting out retries in place. */
