@@ -31,6 +31,8 @@ export interface CompatFinding {
   readonly explanation: string;
   readonly oldValue?: unknown;
   readonly newValue?: unknown;
+  /** Who consumes the message (subscribing services, sagas): who a break would hit. */
+  readonly consumers?: readonly string[];
   /** Set when an `acceptedBreaks` entry accepts this finding (it is then a warning). */
   readonly accepted?: { readonly reason: string; readonly loc: SourceLocation };
 }
@@ -81,6 +83,7 @@ export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOpt
   for (const message of side.project.catalog.messages) {
     const mode = options.mode ?? message.compatibility;
     if (directionsOf(mode).length === 0) continue;
+    let consumers: string[] | undefined;
     const versions = message.versions;
     for (let i = 1; i < versions.length; i++) {
       const to = versions[i] as MessageVersion;
@@ -92,10 +95,11 @@ export function checkCatalogVersions(side: CatalogSide, options: CatalogCheckOpt
           // Tolerated changes are most of what a catalog has; only pay for locating the shown ones.
           if (f.compatible && !options.includeCompatible) continue;
           const located = locateFinding(f, to, side);
+          consumers ??= consumersOf(side.project, message.name);
           const finding = toCompatFinding(f, message, from.version, to.version, located, options.policy, {
             oldLabel: `v${from.version}`,
             newLabel: `v${to.version}`,
-          });
+          }, consumers);
           if (finding.severity === 'note' && !options.includeCompatible) continue;
           findings.push(finding);
         }
@@ -125,6 +129,7 @@ function toCompatFinding(
   loc: SourceLocation,
   policy: Policy,
   labels: { oldLabel: string; newLabel: string },
+  consumers: readonly string[],
 ): CompatFinding {
   const info = RULES[f.rule];
   const ctx: ExplainContext = { ...labels, noun: NOUN[message.kind], lenientOnly: f.compatible && policy === 'lenient' && !info.strict };
@@ -141,9 +146,10 @@ function toCompatFinding(
     file: loc.file,
     line: loc.line,
     col: loc.col,
-    explanation: explain(f, ctx),
+    explanation: explain(f, consumers.length > 0 ? { ...ctx, consumers } : ctx),
     ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
     ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),
+    ...(consumers.length > 0 ? { consumers } : {}),
     ...(accepted ? { accepted: { reason: accepted.reason, loc: accepted.loc } } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface ExplainContext {
   readonly noun: string;
   /** Whether the strict policy would have rejected what this run tolerates. */
   readonly lenientOnly?: boolean;
+  /** Who consumes the message (services, sagas), named when something breaks. */
+  readonly consumers?: readonly string[];
 }
 
 /** A readable field name for a schema path: `/properties/items/items/properties/sku` -> `items[].sku`. */
@@ -56,11 +58,12 @@ export function explain(f: SchemaFinding, ctx: ExplainContext): string {
   const field = fieldLabel(backward ? (f.newPath || f.oldPath) : (f.oldPath || f.newPath));
   const n = ctx.noun;
   const fact = describe(f.rule, { R, W, wv, rv, field, n });
+  const who = ctx.consumers && ctx.consumers.length > 0 ? ` (${ctx.consumers.join(', ')})` : '';
   const verdict = f.compatible
     ? `consumers on ${R} still read ${n} written with ${W}${ctx.lenientOnly ? ' (tolerated by the lenient policy: edasaga producers never emit undeclared properties)' : ''}`
     : backward
-      ? `consumers on ${R} cannot read old ${n} written with ${W}`
-      : `consumers still on ${R} cannot read new ${n} written with ${W}`;
+      ? `consumers on ${R}${who} cannot read old ${n} written with ${W}`
+      : `consumers still on ${R}${who} cannot read new ${n} written with ${W}`;
   return `${fact}: ${verdict}`;
 }
 

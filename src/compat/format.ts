@@ -69,6 +69,7 @@ export function renderJson(report: CompatReport, cwd = process.cwd()): string {
     explanation: f.explanation,
     ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
     ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),
+    ...(f.consumers ? { consumers: f.consumers } : {}),
     ...(f.accepted
       ? { accepted: { reason: f.accepted.reason, file: display(f.accepted.loc.file, cwd), line: f.accepted.loc.line, column: f.accepted.loc.col } }
       : {}),

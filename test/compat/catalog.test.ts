@@ -49,7 +49,7 @@ describe('check-compat on examples/order-system', () => {
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /catalog\.yaml:\d+:\d+: PROPERTY_REMOVED_FROM_CLOSED_MODEL .*`shippingAddress`.*consumers still on v1 cannot read new events written with v2 \(OrderCreated v1 → v2, forward, \/properties\/shippingAddress\)$/,
+      /catalog\.yaml:\d+:\d+: PROPERTY_REMOVED_FROM_CLOSED_MODEL .*`shippingAddress`.*consumers still on v1 \(saga OrderSaga\) cannot read new events written with v2 \(OrderCreated v1 → v2, forward, \/properties\/shippingAddress\)$/,
     );
     expect(lines[2]).toMatch(/^check-compat: 2 incompatible changes in 1 message/);
   });
@@ -68,7 +68,7 @@ describe('check-compat on examples/order-system', () => {
     const byRule = Object.fromEntries(json.findings.map((f) => [f.rule, f]));
     expect(Object.keys(byRule).sort()).toEqual(['REQUIRED_PROPERTY_ADDED', 'TYPE_CHANGED']);
     expect(byRule['REQUIRED_PROPERTY_ADDED']?.explanation).toBe(
-      'v2 requires `couponCode`, which events written with v1 do not have: consumers on v2 cannot read old events written with v1',
+      'v2 requires `couponCode`, which events written with v1 do not have: consumers on v2 (saga OrderSaga) cannot read old events written with v1',
     );
     expect(byRule['TYPE_CHANGED']).toMatchObject({ path: '/properties/customerId/type', fromVersion: 1, toVersion: 2 });
     const text = readFileSync(file, 'utf8').split('\n');
