@@ -214,7 +214,14 @@ export class RefResolver {
         name = uniqueName(defName(target), used);
         names.set(key, name);
         defs[name] = true; // placeholder: recursive references find the name while converting
-        defs[name] = convert(target.schema, target.file);
+        const copy = convert(target.schema, target.file);
+        // A copied `$id` would become a new base URI for the refs inside it, and `$schema` is only
+        // allowed at the root: both are dropped from copies.
+        if (isSchemaObject(copy)) {
+          delete copy['$id'];
+          delete copy['$schema'];
+        }
+        defs[name] = copy;
       }
       return `#/${defsKey}/${name}`;
     };

@@ -29,6 +29,13 @@ const files: Record<string, unknown> = {
   },
   [join(dir, 'common.yaml')]: { Tag: { type: 'string', maxLength: 10 }, Tags: { type: 'array', items: { $ref: '#/Tag' } } },
   [join(dir, 'schemas/nested/deep.json')]: { $ref: '../address.json' },
+  [join(dir, 'schemas/with-id.json')]: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://example.com/schemas/with-id.json',
+    type: 'object',
+    properties: { code: { $ref: '#/$defs/Code' } },
+    $defs: { Code: { type: 'string', maxLength: 3 } },
+  },
 };
 const loadFile = (abs: string): LoadedFile => (abs in files ? { ok: true, value: files[abs] } : { ok: false, reason: 'the file does not exist' });
 const resolver = () => new RefResolver({ catalogFile, catalogDocument: catalog, loadFile });
@@ -104,6 +111,15 @@ describe('RefResolver.bundle', () => {
     expect(validate({ items: [{ sku: 'a', price: { amount: 1, currency: 'euro' } }] })).toBe(false);
     expect(validate({ ship: { country: 'D' } })).toBe(false);
     expect(validate({ tree: { children: [{ children: 'no' }] } })).toBe(false);
+  });
+
+  it('drops $id and $schema from copied schemas so refs keep resolving', () => {
+    const { schema, problems } = resolver().bundle({ type: 'object', properties: { c: { $ref: './schemas/with-id.json' } } }, at);
+    expect(problems).toEqual([]);
+    expect(JSON.stringify(schema)).not.toContain('example.com');
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate({ c: { code: 'abc' } })).toBe(true);
+    expect(validate({ c: { code: 'abcd' } })).toBe(false);
   });
 
   it('uses definitions for draft-07 payloads', () => {
