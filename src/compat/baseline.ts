@@ -90,8 +90,9 @@ export async function loadBaseline(req: BaselineRequest): Promise<Baseline> {
 
   // The baseline's sagas: the same folder at that revision.
   const sagaDir = toRel(join(dirname(real), 'sagas'));
-  const listed = git(root, ['ls-tree', '--name-only', `${sha}`, '--', `${sagaDir}/`]);
-  const sagaFiles = listed.ok ? listed.out.split('\n').filter((l) => /\.ya?ml$/.test(l)) : [];
+  // -z: names come back verbatim (no C-style quoting of spaces or non-ASCII characters).
+  const listed = git(root, ['ls-tree', '-z', '--name-only', `${sha}`, '--', `${sagaDir}/`]);
+  const sagaFiles = listed.ok ? listed.out.split('\0').filter((l) => /\.ya?ml$/.test(l)) : [];
   const sagas = sagaFiles.flatMap((rel) => {
     const text = show(rel);
     return text === undefined ? [] : [{ path: join(root, rel), text }];

@@ -175,6 +175,17 @@ describe('check-compat --against (real git repository)', () => {
     expect(edited[0]?.explanation).toMatch(/TYPE_WIDENED/);
   });
 
+  it('works in a folder whose name has spaces and non-ASCII characters', async () => {
+    cpSync(join(repo, 'orders'), join(repo, 'my örders'), { recursive: true });
+    commit('copy');
+    catalog = join(repo, 'my örders', 'catalog.yaml');
+    edit((doc) => doc.setIn(['messages', 'OrderCreated', 'key'], 'customerId'));
+    commit('rekey');
+    const r = await check({ against: 'HEAD~1' });
+    expect(r.code).toBe(1);
+    expect(r.json?.findings.map((f) => f.rule)).toEqual(['KEY_CHANGED']);
+  });
+
   it('bad revision, --merge-base without --against, catalog absent at the revision', async () => {
     const bad = await check({ against: 'no-such-branch', format: 'text' });
     expect(bad.code).toBe(2);
