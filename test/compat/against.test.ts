@@ -64,6 +64,15 @@ describe('check-compat --against (real git repository)', () => {
     expect(f?.explanation).toMatch(/v2 of OrderCreated was published in HEAD~1 and has been edited: TYPE_CHANGED at \/properties\/couponCode\/type.*publish the change as v3 instead/);
     expect(readFileSync(catalog, 'utf8')).toBe(before);
     expect(git('status', '--porcelain')).toBe('');
+
+    // A tag and a sha name the same baseline.
+    const sha = git('rev-parse', 'HEAD~1').trim();
+    git('tag', 'v1.0.0', sha);
+    for (const ref of ['v1.0.0', sha, sha.slice(0, 10)]) {
+      const viaRef = await check({ against: ref });
+      expect(viaRef.code, ref).toBe(1);
+      expect(viaRef.json?.findings.map((x) => x.rule)).toContain('PUBLISHED_VERSION_EDITED');
+    }
   });
 
   it('description-only edits of a published version and a compatible new version pass', async () => {
