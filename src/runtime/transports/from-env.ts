@@ -94,7 +94,8 @@ export async function transportFromEnv(env: Env = process.env, options: Transpor
     }
     case 'kafka': {
       const { createKafkaTransport } = await import('./kafka.js');
-      return createKafkaTransport({ ...delivery, ...config });
+      const { kind: _kind, ...kafka } = config;
+      return createKafkaTransport({ ...delivery, ...kafka });
     }
     case 'nats': {
       const { createNatsTransport } = await import('./nats.js');
