@@ -26,6 +26,7 @@ function run(args) {
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`build: failed: node ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+    rmSync(staging, { recursive: true, force: true });
     process.exit(1);
   }
 }
@@ -72,15 +73,23 @@ step('bundle the validate fast path -> dist/cli/validate.bundle.mjs', () => {
 });
 
 step('swap into dist/', () => {
-  const old = join(root, '.tmp', `dist-old-${process.pid}`);
-  rmSync(old, { recursive: true, force: true });
-  try {
-    renameSync(dist, old);
-  } catch (err) {
-    if (err.code !== 'ENOENT') throw err;
+  // Another build may swap at the same moment: move whatever dist/ is there aside and retry.
+  for (let attempt = 1; ; attempt++) {
+    const old = join(root, '.tmp', `dist-old-${process.pid}-${attempt}`);
+    try {
+      renameSync(dist, old);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+    try {
+      renameSync(staging, dist);
+      rmSync(old, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      rmSync(old, { recursive: true, force: true });
+      if (!['ENOTEMPTY', 'EEXIST'].includes(err.code) || attempt === 5) throw err;
+    }
   }
-  renameSync(staging, dist);
-  rmSync(old, { recursive: true, force: true });
 });
 
 step('oclif manifest -> oclif.manifest.json', () => {
