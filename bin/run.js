@@ -3,6 +3,14 @@
 // run in editors and git hooks, where startup time is most of its cost. Everything else is oclif.
 // EDASAGA_NO_FAST_PATH=1 forces oclif (tests use it to check both paths agree).
 
+// `edasaga validate | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const args = process.argv.slice(2);
 let handled = false;
 if (args[0] === 'validate' && !process.env.EDASAGA_NO_FAST_PATH) {
