@@ -54,6 +54,8 @@ export class OutboxRelay {
   private unsignal: (() => void) | undefined;
   private failures = 0;
   private started = false;
+  /** SQLite: the highest seq this relay has published and marked. */
+  private highWater = 0;
   /** The last pass left rows behind because another relay held earlier rows of their keys. */
   private blocked = false;
   /** Messages published since start (for stats and benchmarks). */
@@ -132,10 +134,13 @@ export class OutboxRelay {
     const { db, outbox, transport } = this.options;
     const keepRows = this.outboxRetentionMs > 0;
     if (db.dialect.claimSuffix === '') {
-      const rows = await db.transaction((tx) => outbox.pending(tx, this.batchSize));
+      // One writer at a time means seq order is commit order: every row at or below the last seq
+      // this relay marked is dispatched, so the next read starts above it.
+      const rows = await db.transaction((tx) => outbox.pending(tx, this.batchSize, false, this.highWater));
       if (rows.length === 0) return 0;
       await transport.publish(rows.map((row) => row.message));
       await db.transaction((tx) => outbox.markDispatched(tx, rows.map((row) => row.seq), keepRows));
+      this.highWater = rows[rows.length - 1]?.seq ?? this.highWater;
       this.published += rows.length;
       return rows.length;
     }

@@ -28,9 +28,14 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
         created_at ${d.bigint} NOT NULL,
         dispatched_at ${d.bigint}
       )`,
-      'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending ON edasaga_outbox (seq) WHERE dispatched_at IS NULL',
-      // Only PostgreSQL runs several relays that must look up earlier pending rows of a key.
-      ...(d.name === 'postgres' ? ['CREATE INDEX IF NOT EXISTS edasaga_outbox_pending_key ON edasaga_outbox (msg_key, seq) WHERE dispatched_at IS NULL'] : []),
+      // Only PostgreSQL runs several relays that claim pending rows and look up earlier pending rows
+      // of a key; the single SQLite relay reads by seq range (see relay.ts).
+      ...(d.name === 'postgres'
+        ? [
+            'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending ON edasaga_outbox (seq) WHERE dispatched_at IS NULL',
+            'CREATE INDEX IF NOT EXISTS edasaga_outbox_pending_key ON edasaga_outbox (msg_key, seq) WHERE dispatched_at IS NULL',
+          ]
+        : []),
       'CREATE INDEX IF NOT EXISTS edasaga_outbox_dispatched ON edasaga_outbox (dispatched_at) WHERE dispatched_at IS NOT NULL',
       `CREATE TABLE IF NOT EXISTS edasaga_inbox (
         consumer TEXT NOT NULL,

@@ -96,12 +96,16 @@ export class Outbox {
     return id;
   }
 
-  /** Oldest undispatched rows, in seq order; with `claim`, locked for this transaction (PostgreSQL). */
-  async pending(tx: Tx, limit: number, claim = false): Promise<OutboxRow[]> {
+  /**
+   * Oldest undispatched rows with a seq above `afterSeq`, in seq order; with `claim`, locked for
+   * this transaction (PostgreSQL). `afterSeq` lets the single SQLite relay skip what it already
+   * published with a primary-key range instead of an index of pending rows.
+   */
+  async pending(tx: Tx, limit: number, claim = false, afterSeq = 0): Promise<OutboxRow[]> {
     const rows = await tx.query(
       `SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox
-       WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?${claim ? tx.dialect.claimSuffix : ''}`,
-      [limit],
+       WHERE seq > ? AND dispatched_at IS NULL ORDER BY seq LIMIT ?${claim ? tx.dialect.claimSuffix : ''}`,
+      [afterSeq, limit],
     );
     return rows.map(toOutboxRow);
   }
