@@ -35,7 +35,7 @@ export interface ConsumerOptions {
   readonly random?: () => number;
 }
 
-export type HandleResult = 'handled' | 'duplicate' | 'ignored';
+export type HandleResult = 'handled' | 'duplicate';
 
 export class Consumer {
   private readonly byType = new Map<string, MessageHandler<unknown>[]>();
