@@ -113,9 +113,17 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
     async start() {
       if (started) return;
       started = true;
-      await migrate(options.db, options.migrations ?? []);
-      await relay.start();
-      await consumer.start();
+      try {
+        await migrate(options.db, options.migrations ?? []);
+        await relay.start();
+        await consumer.start();
+      } catch (error) {
+        // Leave nothing running half-way, so start() can be called again.
+        started = false;
+        await consumer.stop().catch(() => undefined);
+        await relay.stop().catch(() => undefined);
+        throw error;
+      }
       if (options.sagaTimer?.enabled !== false) for (const engine of sagas.values()) engine.startTimer();
       logger.info({ topics: consumer.topics, sagas: [...sagas.keys()], db: options.db.location, transport: options.transport.name }, 'service started');
     },

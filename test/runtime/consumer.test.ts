@@ -232,3 +232,30 @@ describe('uuidv7', () => {
     expect(earlier > ids.at(-1)!).toBe(true);
   });
 });
+
+describe('service runtime start', () => {
+  it('a failed start (bad migration) leaves nothing running and can be retried', async () => {
+    const { sqliteFactory } = await import('./helpers.js');
+    const created = await sqliteFactory.create();
+    const transport = new InProcessTransport();
+    let broken = true;
+    const runtime = createServiceRuntime({
+      name: 'svc',
+      db: created.db,
+      transport,
+      logger: silentLogger(),
+      handlers: [handler({ type: T, topic: 'things', handler: async () => {} })],
+      migrations: [{ id: 'app-001', statements: () => [broken ? 'CREATE TABLE oops (' : 'CREATE TABLE fine (x INTEGER)'] }],
+    });
+    try {
+      await expect(runtime.start()).rejects.toThrow();
+      broken = false;
+      await runtime.start();
+      expect(await created.db.transaction((tx) => tx.query("SELECT id FROM edasaga_migrations WHERE id = 'app-001'"))).toHaveLength(1);
+    } finally {
+      await runtime.stop();
+      await transport.close();
+      await created.cleanup();
+    }
+  });
+});
