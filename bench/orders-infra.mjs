@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import pg from 'pg';
-import { generateProject, happyOrder, percentile } from './project-fixture.mjs';
+import { generateProject, happyOrder, machineBusyMs, percentile } from './project-fixture.mjs';
 
 const ORDERS = Number(process.argv[2] ?? 2000);
 const TRANSPORTS = (process.argv[3] ?? 'kafka,nats').split(',');
@@ -119,6 +119,7 @@ try {
       await waitCompleted(warm, t);
       await sleep(1000);
       const commitsBefore = await commitsSoFar();
+      const busyBefore = machineBusyMs();
       const startedAt = Date.now();
       t = performance.now();
       await drive(warm, ORDERS);
@@ -126,6 +127,7 @@ try {
       await waitCompleted(warm + ORDERS, t);
       const ms = performance.now() - t;
       const commitsAfter = await commitsSoFar();
+      const busyMs = machineBusyMs() - busyBefore;
       const latencies = (
         await orderDb.query(
           "SELECT s.updated_at - (d.doc::jsonb ->> 'createdAt')::bigint AS ms FROM edasaga_sagas s JOIN edasaga_documents d ON d.collection = 'api:order' AND d.id = s.id WHERE (d.doc::jsonb ->> 'createdAt')::bigint >= $1",
@@ -140,6 +142,7 @@ try {
       results.push({ transport, orderRate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), commitsPerOrder, bar });
       console.log(`\nPostgreSQL + ${transport}, 5 processes: ${ORDERS} orders in ${ms.toFixed(0)} ms = ${orderRate} orders/s end to end (placing took ${placedMs.toFixed(0)} ms, ${CLIENTS} HTTP clients)`);
       console.log(`  completion time (accepted -> saga COMPLETED), ${latencies.length} orders: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+      console.log(`  machine CPU busy during the run: ${(busyMs / 1000).toFixed(1)} core-s of ${((ms / 1000) * cpus().length).toFixed(1)} = ${(busyMs / ORDERS).toFixed(1)} ms per order (services, PostgreSQL, broker, this client, and anything else running)`);
       console.log(`  PostgreSQL commits per order (pg_stat_database, all schemas, incl. relays and polls): ${commitsPerOrder.toFixed(2)}`);
       console.log(`  target 1: >= 300 orders/s -> ${orderRate >= 300 ? 'met' : 'NOT met'}`);
       console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${commitsPerOrder.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { tsImport } from 'tsx/esm/api';
+import { cpus } from 'node:os';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,3 +40,8 @@ export const happyOrder = (i) => ({
   total: eur(1000),
   shippingAddress: { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
 });
+
+/** Busy CPU time of the whole machine so far (ms, all cores): anything else running counts too. */
+export function machineBusyMs() {
+  return cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0);
+}
