@@ -243,3 +243,33 @@ describe.skipIf(!postgresFactory.available)('several relays on one PostgreSQL sc
     }
   });
 });
+
+describe.skipIf(!postgresFactory.available)('NOTIFY on PostgreSQL', () => {
+  it('wakes a relay in another process (another pool) as soon as an outbox row commits', async () => {
+    const created = await postgresFactory.create();
+    const transport = new InProcessTransport();
+    let relay: OutboxRelay | undefined;
+    try {
+      await migrate(created.db);
+      const other = await created.reopen();
+      const seen: string[] = [];
+      await transport.subscribe({ group: 'g', topics: ['things'], handle: async (d) => (seen.push(d.message.body), { kind: 'ack' }) });
+      relay = new OutboxRelay({ db: other, outbox: new Outbox(other), transport, logger: silentLogger(), pollIntervalMs: 60_000 });
+      await relay.start();
+      const writer = new Outbox(created.db); // no in-process signal reaches `relay`
+      for (let n = 0; n < 3; n++) {
+        const started = Date.now();
+        await created.db.transaction(async (tx) => {
+          await writer.append(tx, message('k', n), { source: '/svc' });
+          await writer.append(tx, message('k', n + 100), { source: '/svc' });
+        });
+        await waitFor(() => seen.length === 2 * (n + 1), 5000, 'NOTIFY wake-up');
+        expect(Date.now() - started).toBeLessThan(5000);
+      }
+    } finally {
+      await relay?.stop();
+      await transport.close();
+      await created.cleanup();
+    }
+  });
+});

@@ -102,6 +102,25 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX IF NOT EXISTS edasaga_saga_history_saga ON edasaga_saga_history (saga_type, saga_id, seq)',
     ],
   },
+  {
+    // PostgreSQL: every statement that inserts outbox rows NOTIFYs the relays of this schema (other
+    // processes included), without a round trip of its own; PostgreSQL folds the notifications of
+    // one transaction into one, delivered at commit. The channel is outboxChannel(schema).
+    id: 'runtime-003-outbox-notify',
+    statements: (d) =>
+      d.name !== 'postgres'
+        ? []
+        : [
+            `CREATE OR REPLACE FUNCTION edasaga_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $fn$
+             BEGIN
+               PERFORM pg_notify(left('edasaga_outbox_' || TG_TABLE_SCHEMA, 63), '');
+               RETURN NULL;
+             END
+             $fn$`,
+            'DROP TRIGGER IF EXISTS edasaga_outbox_notify ON edasaga_outbox',
+            'CREATE TRIGGER edasaga_outbox_notify AFTER INSERT ON edasaga_outbox FOR EACH STATEMENT EXECUTE FUNCTION edasaga_outbox_notify()',
+          ],
+  },
 ];
 
 /** Applies the pending migrations (runtime ones first, then `extra`); returns the ids it applied. */

@@ -33,7 +33,7 @@ export class Outbox {
   private readonly signals = new Set<() => void>();
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -91,7 +91,7 @@ export class Outbox {
       tx.afterCommit(() => {
         for (const signal of this.signals) signal();
       });
-      if (this.db.notify !== undefined) await this.db.notify(tx, outboxChannel(this.db.location));
+      // Relays in other processes hear of the row through the NOTIFY trigger (PostgreSQL, migration 003).
     }
     return id;
   }
