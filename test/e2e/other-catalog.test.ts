@@ -73,3 +73,24 @@ try {
     expect(result.view.status).toBe('PENDING');
   }, 90_000);
 });
+
+describe('a project generated from the minimal template (no saga, nothing consumed)', () => {
+  const minimal = projectDir('minimal');
+  beforeAll(async () => {
+    cpSync(join(import.meta.dirname, '..', '..', 'examples', 'minimal'), minimal, { recursive: true });
+    const loaded = await loadProject({ catalogPath: join(minimal, 'catalog.yaml') });
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect((await generate(loaded.project!, { outDir: minimal })).exitCode).toBe(0);
+  }, 60_000);
+  afterAll(() => removeProject(minimal));
+
+  it('compiles under strict tsc, passes its generated test, and its demo says there is nothing to show', async () => {
+    const typecheck = await run(npm, ['run', 'typecheck'], { cwd: minimal, timeoutMs: 180_000 });
+    expect(typecheck.code, describeRun(typecheck)).toBe(0);
+    const test = await run(npm, ['test'], { cwd: minimal, timeoutMs: 120_000, env: { NO_COLOR: '1' } });
+    expect(test.code, describeRun(test)).toBe(0);
+    const demo = await run(npm, ['run', 'demo'], { cwd: minimal, timeoutMs: 60_000 });
+    expect(demo.code, describeRun(demo)).toBe(0);
+    expect(demo.stdout).toContain('no saga that starts over HTTP');
+  }, 300_000);
+});

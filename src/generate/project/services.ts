@@ -90,8 +90,9 @@ export function emitServicesModule(project: Project): PlannedFile {
     `import type { Migration } from '../../edasaga-runtime/db/migrate.js';`,
     `import type { MessageHandler } from '../../edasaga-runtime/context.js';`,
     `import type { SagaDefinition } from '../../edasaga-runtime/saga/definition.js';`,
-    `import { bindHandler, type AppHandler } from './context.js';`,
   ];
+  const anyHandlers = [...consumed.values()].some((list) => list.length > 0);
+  imports.push(anyHandlers ? `import { bindHandler, type AppHandler } from './context.js';` : `import type { AppHandler } from './context.js';`);
   const messageImports = new Set<string>();
   for (const [, list] of consumed) for (const m of list) messageImports.add(m.name);
   for (const api of apis) messageImports.add(api.message.name);
