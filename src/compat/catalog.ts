@@ -3,7 +3,8 @@
 // removed messages/versions that are still consumed, and changed topics or ordering keys.
 
 import { closest } from '../schema/suggest.js';
-import { canonical } from './canonical.js';
+import { canonical, jsonEqual } from './canonical.js';
+import { ResolvedEquality } from './same-resolved.js';
 import { explain, type ExplainContext } from './explain.js';
 import { directionsOf, isTransitive, PairChecker, type Direction, type SchemaFinding } from './pair.js';
 import { RULES, type Policy, type RuleId } from './rules.js';
@@ -232,6 +233,7 @@ export function checkAgainstBaseline(
   options: CatalogCheckOptions,
 ): { findings: CompatFinding[]; pairs: number } {
   const checker = options.checker ?? new PairChecker();
+  const resolvedEquality = new ResolvedEquality();
   const findings: CompatFinding[] = [];
   let pairs = 0;
   const base = baseline.label;
@@ -301,9 +303,12 @@ export function checkAgainstBaseline(
       }
       // Published versions are immutable: prose may change, what is valid may not.
       pairs++;
-      const textChanged = canonical(withoutProse(ov.payload)) !== canonical(withoutProse(nv.payload));
       const oldScope: SchemaScope = { file: baseline.project.catalog.file, resolver: baseline.resolver };
       const newScope: SchemaScope = { file: curFile, resolver: current.resolver };
+      // The common case, an untouched version, is settled without interpreting any schema.
+      const eq = jsonEqual(ov.payload, nv.payload);
+      if (eq === 1 || (eq === 2 && resolvedEquality.same(ov.payload, oldScope, nv.payload, newScope))) continue;
+      const textChanged = eq === 0 && canonical(withoutProse(ov.payload)) !== canonical(withoutProse(nv.payload));
       const raw = checker.check(ov.payload, oldScope, nv.payload, newScope, 'FULL', 'strict');
       const structural = raw.filter((f) => RULES[f.rule].family !== 'annotation');
       if (!textChanged && structural.length === 0) continue;
