@@ -161,6 +161,23 @@ export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext
     }
   }
 
+  // Shared definitions nobody uses are usually leftovers of a rename (unless a broken $ref was
+  // meant for them: that is reported already).
+  const brokenRefs = out.some((d) => d.code === 'E_UNRESOLVED_REF' || d.code === 'E_REF_CYCLE');
+  for (const [name] of brokenRefs ? [] : entries(root?.['definitions'])) {
+    if (!ctx.payloads.referenced.has(`${ctx.file}#${toPointer(['definitions', name])}`)) {
+      out.push(at(['definitions', name], 'W_UNUSED_DEFINITION', `definition "${name}" is not used by any payload`, 'key', 'remove it, or reference it as "#/definitions/' + name + '"', 'warning'));
+    }
+  }
+
+  // Services that neither produce nor consume anything generate an empty service.
+  const active = new Set([...[...facts.messages.values()].map((m) => m.service), ...entries(root?.['subscriptions']).map(([s]) => s)]);
+  for (const service of facts.services) {
+    if (!active.has(service)) {
+      out.push(at(['services', service], 'W_UNUSED_SERVICE', `service "${service}" owns no message and subscribes to nothing`, 'key', undefined, 'warning'));
+    }
+  }
+
   // Choreography: who consumes what.
   const messageNames = [...facts.messages.keys()];
   for (const [service, raw] of entries(root?.['subscriptions'])) {

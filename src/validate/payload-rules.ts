@@ -25,6 +25,8 @@ const KNOWN_DIALECTS: Record<string, 'meta-2020-12' | 'meta-draft-07'> = {
 export class PayloadChecker {
   /** Referenced schemas already checked (each is reported once, however often it is used). */
   private readonly checked = new Set<string>();
+  /** `file#pointer` of every schema some checked schema references. */
+  readonly referenced = new Set<string>();
 
   constructor(
     private readonly resolver: RefResolver,
@@ -38,7 +40,10 @@ export class PayloadChecker {
     this.checked.add(key);
     const out = this.checkOne(schema, at, what, undefined);
     const targets: { schema: unknown; at: SchemaLocation }[] = [];
-    const problems = this.resolver.checkRefs(schema, at, (t) => targets.push({ schema: t.schema, at: t }));
+    const problems = this.resolver.checkRefs(schema, at, (t) => {
+      this.referenced.add(`${t.file}#${t.pointer}`);
+      targets.push({ schema: t.schema, at: t });
+    });
     out.push(...refProblemsToDiagnostics(problems, (f, p) => this.index.span(f, p, 'value')));
     const dialect = dialectOf(schema);
     for (const t of targets) {
