@@ -185,26 +185,25 @@ export function checkAcceptedBreakRules(project: Project): CompatFinding[] {
 
 // ------------------------------------------------------------------ against a baseline
 
-/** Services and sagas that consume a message in a project. */
+/**
+ * Services and sagas that consume a message in a project: subscribing services; for a command,
+ * the service that handles it (and the participant of a saga step that sends it); a saga for the
+ * event that starts it and the replies its steps wait for. (A saga's onCompleted/onCompensated
+ * events are what it emits, not what it consumes.)
+ */
 export function consumersOf(project: Project, message: string): string[] {
-  const out: string[] = [];
-  for (const s of project.catalog.subscriptions) if (s.message === message) out.push(`service ${s.service}`);
+  const out = new Set<string>();
+  const m = project.catalog.messages.find((x) => x.name === message);
+  if (m?.kind === 'command') out.add(`service ${m.service}`);
+  for (const s of project.catalog.subscriptions) if (s.message === message) out.add(`service ${s.service}`);
   for (const saga of project.sagas) {
-    const uses =
-      saga.startedBy === message ||
-      saga.onCompleted.includes(message) ||
-      saga.onCompensated.includes(message) ||
-      saga.steps.some(
-        (st) =>
-          st.command === message ||
-          st.onSuccess === message ||
-          st.onFailure.includes(message) ||
-          st.compensation?.command === message ||
-          st.compensation?.reply === message,
-      );
-    if (uses) out.push(`saga ${saga.name}`);
+    if (saga.startedBy === message) out.add(`saga ${saga.name}`);
+    for (const st of saga.steps) {
+      if (st.command === message || st.compensation?.command === message) out.add(`service ${st.participant}`);
+      if (st.onSuccess === message || st.onFailure.includes(message) || st.compensation?.reply === message) out.add(`saga ${saga.name}`);
+    }
   }
-  return out;
+  return [...out];
 }
 
 const EDITABLE = new Set(['description', 'title', 'examples', '$comment']);

@@ -4,7 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { consumersOf } from '../../src/compat/catalog.js';
 import { checkCompat, type CheckCompatOptions } from '../../src/compat/run.js';
+import { loadProject } from '../../src/project/load.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const example = join(repoRoot, 'examples', 'order-system');
@@ -136,6 +138,18 @@ describe('check-compat on examples/order-system', () => {
     expect(log.runs[0]?.results).toHaveLength(2);
     expect(log.runs[0]?.results[0]).toMatchObject({ ruleId: 'PROPERTY_REMOVED_FROM_CLOSED_MODEL', level: 'error' });
     expect(log.runs[0]?.tool.driver.rules.map((x) => x.id)).toEqual(['PROPERTY_REMOVED_FROM_CLOSED_MODEL']);
+  });
+});
+
+describe('consumersOf', () => {
+  it('names who reads each message of the example: subscribers, command handlers, sagas for what they wait on', async () => {
+    const { project } = await loadProject({ catalogPath: join(example, 'catalog.yaml') });
+    if (!project) throw new Error('example must load');
+    expect(consumersOf(project, 'OrderCreated')).toEqual(['saga OrderSaga']);
+    expect(consumersOf(project, 'ProcessPayment')).toEqual(['service payment']);
+    expect(consumersOf(project, 'PaymentRefunded').sort()).toEqual(['saga OrderSaga', 'service notification']);
+    // OrderConfirmed is emitted by the saga (onCompleted), consumed by notification only.
+    expect(consumersOf(project, 'OrderConfirmed')).toEqual(['service notification']);
   });
 });
 
