@@ -373,6 +373,17 @@ export class SchemaComparator {
   private patternProperties(w: NodeOf<'typed'>, r: NodeOf<'typed'>, out: Out): void {
     const wp = record(w.raw['patternProperties']);
     const rp = record(r.raw['patternProperties']);
+    // A declared property whose name matches a pattern must satisfy that pattern's schema as well:
+    // a new pattern can reject old values of a property that itself did not change.
+    const wProps = record(w.raw['properties']);
+    const rProps = record(r.raw['properties']);
+    for (const p of Object.keys(rp)) {
+      if (p in wp) continue;
+      for (const k of Object.keys(wProps)) {
+        if (!(k in rProps) || !matches(p, k)) continue;
+        nest(out, this.raw(wProps[k], w.scope, rp[p], r.scope), ['properties', k], ['patternProperties', p]);
+      }
+    }
     for (const p of Object.keys(wp)) {
       const at = ['patternProperties', p];
       if (p in rp) {

@@ -69,6 +69,14 @@ describe('objects and content models', () => {
     const u = { type: 'object', unevaluatedProperties: { type: 'string' } };
     expect(back(u, { ...u, properties: { a: { type: 'string' } } }).compatible).toBe(true);
   });
+  it('a new pattern also constrains declared properties whose names match it', () => {
+    const o = obj({ x_count: { type: 'integer' } }, closed);
+    const n = { ...o, patternProperties: { '^x_': { type: 'string' } } };
+    const res = back(o, n);
+    expect(res.compatible).toBe(false);
+    expect(res.findings.find((f) => f.rule === 'TYPE_CHANGED')?.newPath).toBe('/patternProperties/^x_/type');
+    expect(back(o, { ...o, patternProperties: { '^x_': { type: 'number' } } }).compatible).toBe(true);
+  });
   it('dependencies (draft-07) and dependentRequired (2020-12) are the same rule', () => {
     const props = { a: { type: 'string' }, b: { type: 'string' } };
     expect(rules(obj(props), obj(props, { dependencies: { a: ['b'] } }))).toEqual(['DEPENDENT_REQUIRED_ADDED']);
