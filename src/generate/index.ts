@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema, Project } from '../model/types.js';
 import type { Emitter } from './plan.js';
-import { emitContext, nameProblems, planProject } from './planner.js';
+import { emitContext, nameProblems, planProject, type Plan } from './planner.js';
 import { validatorJob } from './emit/validators.js';
 import { precompileValidators } from './precompile.js';
 import type { BundleProblem } from './bundle.js';
@@ -23,7 +23,7 @@ export interface GenerateOptions {
   readonly force?: boolean;
   readonly bundle?: (payload: JsonSchema) => JsonSchema;
   readonly emitters?: readonly Emitter[];
-  /** Compile validators of big catalogs on worker threads (default true). */
+  /** Compile validators of big catalogs on worker threads when it pays (default true; see precompile.ts). */
   readonly workers?: boolean;
 }
 
@@ -38,12 +38,12 @@ export interface GenerateOutcome {
   readonly exitCode: 0 | 1 | 2;
 }
 
-export async function generate(project: Project, options: GenerateOptions): Promise<GenerateOutcome> {
+/** Compiles and plans every file (nothing is written). Big catalogs compile validators on worker threads. */
+export async function planGeneration(project: Project, options: Omit<GenerateOptions, 'outDir'> = {}): Promise<Plan> {
   const planOptions = {
     ...(options.bundle === undefined ? {} : { bundle: options.bundle }),
     ...(options.emitters === undefined ? {} : { emitters: options.emitters }),
   };
-  // Big catalogs: compile validators on worker threads first (same output, less time and memory).
   let precompiled: ReadonlyMap<string, string> | undefined;
   if (nameProblems(project).length === 0 && options.workers !== false) {
     const bundleProblems: BundleProblem[] = [];
@@ -52,13 +52,21 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     // With problems, leave it to the planner, which reports them.
     if (bundleProblems.length === 0) precompiled = await precompileValidators(jobs);
   }
-  const plan = planProject(project, { ...planOptions, ...(precompiled === undefined ? {} : { precompiled }) });
+  return planProject(project, { ...planOptions, ...(precompiled === undefined ? {} : { precompiled }) });
+}
+
+/** Applies a plan (or, with --check/--dry-run, only compares it with the disk). */
+export async function applyGeneration(plan: Plan, options: GenerateOptions): Promise<GenerateOutcome> {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: plan.diagnostics, stale: true, exitCode: 2 };
   const readOnly = options.check === true || options.dryRun === true;
   const result = await applyPlan(plan.files, { outDir: options.outDir, dryRun: readOnly, force: options.force === true });
   const stale = result.changes.length > 0 || result.conflicts.length > 0 || result.manifestChanged;
   const exitCode = result.conflicts.length > 0 || (options.check === true && stale) ? 1 : 0;
   return { diagnostics: plan.diagnostics, result, stale, exitCode };
+}
+
+export async function generate(project: Project, options: GenerateOptions): Promise<GenerateOutcome> {
+  return applyGeneration(await planGeneration(project, options), options);
 }
 
 const VERB: Record<string, readonly [string, string]> = {

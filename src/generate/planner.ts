@@ -14,6 +14,7 @@ import { emitSupport } from './emit/support.js';
 import { emitUpcasters } from './emit/upcasters.js';
 import { emitValidators, validatorJob } from './emit/validators.js';
 import { ValidatorCompiler } from './validator-compile.js';
+import { collectGarbage } from './memory.js';
 import { emitProject } from './project/index.js';
 import { isIdentifier, kebabCase, lineComment } from './names.js';
 
@@ -41,7 +42,27 @@ export const emitMessaging: Emitter = messagingEmitter();
 function emitMessagingWith(project: Project, ctx: EmitContext, precompiled: ReadonlyMap<string, string> | undefined): PlannedFile[] {
   const { catalog } = project;
   let compiler: ValidatorCompiler | undefined;
-  const compiled = (message: Message) => precompiled?.get(message.name) ?? (compiler ??= new ValidatorCompiler()).compile(validatorJob(message, ctx));
+  let count = 0;
+  const compiled = (message: Message) => {
+    const ready = precompiled?.get(message.name);
+    if (ready !== undefined) return ready;
+    // Code generation is garbage-heavy: collect now and then on big catalogs (see memory.ts).
+    if (++count % 250 === 0) collectGarbage();
+    try {
+      return (compiler ??= new ValidatorCompiler()).compile(validatorJob(message, ctx));
+    } catch (error) {
+      // ajv refuses a schema that `validate` let through: a designed error, not a stack trace.
+      ctx.warn({
+        code: 'E_GENERATE_SCHEMA',
+        severity: 'error',
+        message: `cannot compile a validator for ${message.name}: ${(error as Error).message}`,
+        file: message.loc.file,
+        line: message.loc.line,
+        col: message.loc.col,
+      });
+      return '';
+    }
+  };
   return [
     ...emitSupport(),
     ...emitDefinitions(catalog, ctx),

@@ -3,7 +3,12 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { renderDiagnostics, summaryLine } from '../cli/render.js';
-import { generate, renderOutcome, type GenerateOutcome } from './index.js';
+import { applyGeneration, planGeneration, renderOutcome, type GenerateOutcome } from './index.js';
+import { collectGarbage } from './memory.js';
+import type { Plan } from './planner.js';
+
+/** From this many messages on, collecting garbage between phases pays (see memory.ts). */
+const BIG_CATALOG = 200;
 import { loadForGenerate } from './load.js';
 
 export interface GenerateCommandOptions {
@@ -23,25 +28,37 @@ export interface Output {
   readonly stderr: (text: string) => void;
 }
 
+/**
+ * Loads and plans. A function of its own so that the loaded documents are unreachable while the
+ * plan is written: on big catalogs they are most of the memory.
+ */
+async function loadAndPlan(options: GenerateCommandOptions): Promise<{ readonly loadDiagnostics: readonly Diagnostic[]; readonly plan?: Plan }> {
+  const loaded = await loadForGenerate(options.catalog, options.sagas);
+  if (loaded.project === undefined) return { loadDiagnostics: loaded.diagnostics };
+  if (loaded.project.catalog.messages.length >= BIG_CATALOG) collectGarbage();
+  const plan = await planGeneration(loaded.project, loaded.bundle === undefined ? {} : { bundle: loaded.bundle });
+  // Refs the shared resolver could not bundle (validate should have caught them): nothing is written.
+  return { loadDiagnostics: loaded.diagnostics, plan: { files: plan.files, diagnostics: [...plan.diagnostics, ...loaded.bundleProblems] } };
+}
+
 export async function runGenerateCommand(options: GenerateCommandOptions, output: Output): Promise<number> {
   const render = (diagnostics: readonly Diagnostic[]) => renderDiagnostics(diagnostics, { format: 'text', color: options.color });
-  const loaded = await loadForGenerate(options.catalog, options.sagas);
-  if (loaded.project === undefined) {
-    if (options.format === 'json') output.stdout(renderDiagnostics(loaded.diagnostics, { format: 'json', color: false }));
-    else output.stderr(`${render(loaded.diagnostics)}\n${summaryLine(loaded.diagnostics)}; nothing generated\n`);
+  const { loadDiagnostics, plan } = await loadAndPlan(options);
+  if (plan !== undefined && plan.files.length >= BIG_CATALOG * 3) collectGarbage();
+  if (plan === undefined) {
+    if (options.format === 'json') output.stdout(renderDiagnostics(loadDiagnostics, { format: 'json', color: false }));
+    else output.stderr(`${render(loadDiagnostics)}\n${summaryLine(loadDiagnostics)}; nothing generated\n`);
     return 2;
   }
-  const bundleProblems = loaded.bundleProblems;
   const outDir = resolve(options.out ?? dirname(resolve(options.catalog)));
-  const outcome: GenerateOutcome = await generate(loaded.project, {
+  const outcome: GenerateOutcome = await applyGeneration(plan, {
     outDir,
     check: options.check === true,
     dryRun: options.dryRun === true,
     force: options.force === true,
-    ...(loaded.bundle === undefined ? {} : { bundle: loaded.bundle }),
   });
-  const diagnostics = [...loaded.diagnostics, ...outcome.diagnostics, ...bundleProblems];
-  const exitCode = bundleProblems.length > 0 ? 2 : outcome.exitCode;
+  const diagnostics = [...loadDiagnostics, ...outcome.diagnostics];
+  const exitCode = outcome.exitCode;
   if (options.format === 'json') {
     output.stdout(
       `${JSON.stringify(
@@ -62,7 +79,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, output
     return exitCode;
   }
   if (diagnostics.length > 0) output.stderr(render(diagnostics));
-  if (loaded.diagnostics.length > 0 || outcome.diagnostics.length > 0) output.stderr(`${summaryLine(diagnostics)}\n`);
+  if (diagnostics.length > 0) output.stderr(`${summaryLine(diagnostics)}\n`);
   const lines = renderOutcome(outcome, { check: options.check === true, dryRun: options.dryRun === true });
   if (lines.length > 0) output.stdout(`${lines.join('\n')}\n`);
   return exitCode;

@@ -15,6 +15,13 @@ export interface ManifestEntry {
   readonly ownership: Ownership;
   /** sha256 of the content edasaga wrote (generated files only). */
   readonly sha256?: string;
+  /**
+   * User files with an `extend`: the members the catalog asked for at the last run (all of them are
+   * in the file, or were deliberately removed by the user). Only members missing from this list are
+   * looked for, so the file is parsed only when the catalog gained something, and a member the user
+   * deleted on purpose is not put back (unless it leaves the catalog and comes back).
+   */
+  readonly members?: readonly string[];
 }
 
 export interface Manifest {
@@ -150,34 +157,44 @@ export async function applyPlan(files: readonly PlannedFile[], options: WriteOpt
 
   const planned = new Set(files.map((f) => f.path));
   const folders = new Map<string, boolean>();
-  const existing = files.map((file) => {
+  for (const file of files) {
+    // Read one file at a time: its text is garbage as soon as its hash is known.
     const absolute = inside(root, realRoot, file.path, folders);
-    return { file, absolute, text: absolute === undefined ? undefined : readText(absolute) };
-  });
-
-  for (const { file, absolute, text } of existing) {
+    const text = absolute === undefined ? undefined : readText(absolute);
     if (absolute === undefined) {
       conflicts.push({ path: file.path, reason: 'unsafe-path', message: 'would be written outside the output directory; skipped' });
       continue;
     }
     const previous = manifest.files[file.path];
     if (file.ownership === 'user') {
-      next[file.path] = { ownership: 'user' };
+      const planned = file.extend?.members.map((m) => m.name) ?? [];
+      const known = previous?.ownership === 'user' ? (previous.members ?? undefined) : undefined;
+      const record = (members: readonly string[]): ManifestEntry =>
+        file.extend === undefined ? { ownership: 'user' } : { ownership: 'user', members: [...new Set(members)].sort() };
       if (text === undefined) {
+        next[file.path] = record(planned);
         writes.push({ path: absolute, content: file.content });
         changes.push({ path: file.path, kind: 'create', ownership: 'user' });
         if (file.notice !== undefined) notices.push(file.notice);
-      } else if (file.extend !== undefined) {
+      } else if (file.extend !== undefined && (known === undefined || planned.some((m) => !known.includes(m)))) {
+        const wanted = known === undefined ? file.extend : { ...file.extend, members: file.extend.members.filter((m) => !known.includes(m.name)) };
         ts ??= await loadTs();
-        const outcome = extendSource(ts, text, file.path, file.extend);
+        const outcome = extendSource(ts, text, file.path, wanted);
         if (!outcome.ok) {
-          conflicts.push({ path: file.path, reason: 'cannot-extend', message: `cannot add ${file.extend.members.map((m) => m.name).join(', ')}: ${outcome.reason}` });
-        } else if (outcome.added.length > 0) {
-          writes.push({ path: absolute, content: outcome.text });
-          changes.push({ path: file.path, kind: 'extend', ownership: 'user', added: outcome.added });
-          if (file.notice !== undefined) notices.push(file.notice);
-        } else unchanged++;
-      } else unchanged++;
+          next[file.path] = record(known ?? []);
+          conflicts.push({ path: file.path, reason: 'cannot-extend', message: `cannot add ${wanted.members.map((m) => m.name).join(', ')}: ${outcome.reason}` });
+        } else {
+          next[file.path] = record(planned);
+          if (outcome.added.length > 0) {
+            writes.push({ path: absolute, content: outcome.text });
+            changes.push({ path: file.path, kind: 'extend', ownership: 'user', added: outcome.added });
+            if (file.notice !== undefined) notices.push(file.notice);
+          } else unchanged++;
+        }
+      } else {
+        next[file.path] = record(planned);
+        unchanged++;
+      }
       continue;
     }
     const hash = sha256(file.content);

@@ -82,6 +82,14 @@ describe('names and paths', () => {
     expect(plan.diagnostics.map((d) => d.code)).toContain('E_GENERATE_NAME');
   });
 
+  it('turns a schema ajv cannot compile into a diagnostic, not a stack trace', () => {
+    const raw = loadRaw();
+    raw['messages'].OrderConfirmed.versions[1].payload.properties.customerId = { type: 'string', pattern: '(' };
+    const plan = planProject({ catalog: catalogFromObject(raw, EXAMPLE_CATALOG), sagas: [] }, { emitters: [] });
+    expect(plan.diagnostics).toEqual([expect.objectContaining({ code: 'E_GENERATE_SCHEMA', severity: 'error' })]);
+    expect(plan.diagnostics[0]?.message).toContain('cannot compile a validator for OrderConfirmed');
+  });
+
   it('refuses a plan path outside the output folder from any emitter', () => {
     const raw = loadRaw();
     const plan = planProject({ catalog: catalogFromObject(raw, EXAMPLE_CATALOG), sagas: [] }, {

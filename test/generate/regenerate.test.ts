@@ -66,6 +66,19 @@ describe('regeneration', () => {
     expect(await typecheck(dir)).toBe('');
   });
 
+  it('does not put back a handler the user deleted, and does not parse files when nothing is new', async () => {
+    const path = layout.handlers('notification');
+    const text = read(path);
+    const start = text.indexOf('  /** OrderCancelled');
+    const end = text.indexOf('  /** PaymentRefunded');
+    const without = text.slice(0, start) + text.slice(end);
+    writeFileSync(join(dir, path), without);
+    const outcome = await gen(project(), { outDir: dir });
+    expect(outcome.result?.changes).toEqual([]);
+    expect(read(path)).toBe(without);
+    expect(JSON.parse(read(MANIFEST_PATH)).files[path].members).toEqual(['OrderCancelled', 'OrderConfirmed', 'PaymentRefunded']);
+  });
+
   it('adds a trailing comma when the last handler has none', async () => {
     const path = layout.handlers('payment');
     const before = read(path).replace(/,\n\} satisfies PaymentHandlers;/, '\n} satisfies PaymentHandlers;');

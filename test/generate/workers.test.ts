@@ -17,6 +17,8 @@ function bigProject(count: number): Project {
 
 describe('validators compiled on worker threads', () => {
   it('match the in-process compiler, message by message', async () => {
+    // Forced on: by default workers are used only on machines with 4 cores or more.
+    process.env['EDASAGA_GENERATE_WORKERS'] = '2';
     const project = bigProject(WORKER_THRESHOLD);
     const ctx = emitContext(project, {}, [], []);
     const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
@@ -28,9 +30,15 @@ describe('validators compiled on worker threads', () => {
     const withWorkers = planProject(project, { emitters: [], ...(fromWorkers ? { precompiled: fromWorkers } : {}) });
     const without = planProject(project, { emitters: [] });
     expect(withWorkers.files).toEqual(without.files);
+    delete process.env['EDASAGA_GENERATE_WORKERS'];
   });
 
-  it('are not used for small catalogs', async () => {
+  it('are not used for small catalogs, nor when turned off', async () => {
+    process.env['EDASAGA_GENERATE_WORKERS'] = '0';
+    const big = bigProject(WORKER_THRESHOLD);
+    const bigCtx = emitContext(big, {}, [], []);
+    expect(await precompileValidators(big.catalog.messages.map((m) => validatorJob(m, bigCtx)))).toBeUndefined();
+    delete process.env['EDASAGA_GENERATE_WORKERS'];
     const project = bigProject(1);
     const ctx = emitContext(project, {}, [], []);
     expect(await precompileValidators(project.catalog.messages.map((m) => validatorJob(m, ctx)))).toBeUndefined();
