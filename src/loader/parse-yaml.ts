@@ -41,7 +41,8 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
   const lineCounter = new LineCounter();
   // Duplicate keys are found below, in one pass: yaml's own `uniqueKeys` check compares every key
   // with every other key of its mapping, which takes seconds for a catalog with thousands of messages.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  // Merge keys (`<<: *base`) are allowed: catalogs use them to share payload fragments.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
   for (const e of doc.errors) {

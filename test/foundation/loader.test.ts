@@ -118,3 +118,11 @@ describe('SourceIndex', () => {
     expect(index.locate('/p/other.yaml', '/a')).toBeUndefined();
   });
 });
+
+describe('merge keys', () => {
+  it('merges `<<: *anchor` into the mapping', () => {
+    const r = parseYamlSource('x.yaml', 'base: &b { type: object, required: [id] }\nmsg:\n  <<: *b\n  description: d\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.parsed?.value).toEqual({ base: { type: 'object', required: ['id'] }, msg: { type: 'object', required: ['id'], description: 'd' } });
+  });
+});

@@ -179,3 +179,16 @@ describe('deprecation', () => {
     expect(r.project).toBeDefined();
   });
 });
+
+describe('anchors and merge keys', () => {
+  it('accepts x- keys holding anchors and merges them into messages', () => {
+    const cat = replace(
+      replace(baseCatalog, 'messages:\n', 'x-order: &order\n  kind: event\n  service: order\n  topic: orders\n  key: orderId\nmessages:\n'),
+      '  OrderConfirmed:\n    kind: event\n    service: order\n    topic: orders\n    key: orderId\n',
+      '  OrderConfirmed:\n    <<: *order\n',
+    );
+    const r = load(cat);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.project!.catalog.messages.find((m) => m.name === 'OrderConfirmed')).toMatchObject({ kind: 'event', service: 'order', topic: 'orders', key: 'orderId' });
+  });
+});
