@@ -76,9 +76,12 @@ export class SchemaComparator {
   }
 
   private body(w: Node, r: Node, out: Out): void {
-    if (w.whole && r.whole && isObject(w.raw) && isObject(r.raw)) {
-      if (identical(w, r)) return;
-      annotations(w.raw, r.raw, out);
+    if (w.whole && r.whole) {
+      if (isObject(w.raw) && isObject(r.raw)) {
+        if (identical(w, r)) return;
+        annotations(w.raw, r.raw, out);
+      }
+      this.conditional(w, r, out);
     }
     if (r.k === 'any' || w.k === 'none') return;
     if (w.k === 'comb' || r.k === 'comb') return this.combined(w, r, out);
@@ -270,6 +273,26 @@ export class SchemaComparator {
       }
     });
     return best;
+  }
+
+  /** `if`/`then`/`else`: same `if`, then each branch compared; anything else is judged conservatively. */
+  private conditional(w: Node, r: Node, out: Out): void {
+    const wr = isObject(w.raw) ? w.raw : {};
+    const rr = isObject(r.raw) ? r.raw : {};
+    const wi = wr['if'];
+    const ri = rr['if'];
+    if (wi === undefined && ri === undefined) return;
+    if (ri === undefined) return add(out, 'CONDITIONAL_REMOVED', ['if'], [], wi);
+    if (wi === undefined) return add(out, 'CONDITIONAL_ADDED', [], ['if'], undefined, ri);
+    const eq = jsonEqual(wi, ri);
+    if (eq === 0 || (eq === 2 && !sameScope(w.scope, r.scope))) return add(out, 'CONDITIONAL_CHANGED', ['if'], ['if'], wi, ri);
+    for (const branch of ['then', 'else'] as const) {
+      const a = wr[branch];
+      const b = rr[branch];
+      if (b === undefined) continue;
+      if (a === undefined) add(out, 'CONDITIONAL_ADDED', [], [branch], undefined, b);
+      else nest(out, this.raw(a, w.scope, b, r.scope), [branch], [branch]);
+    }
   }
 
   private not(w: NodeOf<'not'>, r: NodeOf<'not'>, out: Out): void {

@@ -140,6 +140,20 @@ export const RULES = {
   NOT_ADDED: bad('combinator', 'A `not` exclusion was added.', [str, { type: 'string', not: { const: '' } }]),
   NOT_REMOVED: ok('combinator', 'A `not` exclusion was dropped.', [{ type: 'string', not: { const: '' } }, str]),
 
+  // ---- if / then / else ----
+  CONDITIONAL_ADDED: bad('combinator', 'An `if`/`then`/`else` condition (or a `then`/`else` branch) was added.', [
+    { type: 'object' },
+    { type: 'object', if: { required: ['a'] }, then: { required: ['b'] } },
+  ]),
+  CONDITIONAL_REMOVED: ok('combinator', 'An `if`/`then`/`else` condition was removed.', [
+    { type: 'object', if: { required: ['a'] }, then: { required: ['b'] } },
+    { type: 'object' },
+  ]),
+  CONDITIONAL_CHANGED: bad('combinator', 'The `if` of a condition changed (conditions are not compared for inclusion).', [
+    { type: 'object', if: { required: ['a'] }, then: { required: ['b'] } },
+    { type: 'object', if: { required: ['c'] }, then: { required: ['b'] } },
+  ]),
+
   // ---- oneOf / anyOf / allOf ----
   UNION_EXTENDED: ok('combinator', 'A `oneOf`/`anyOf` gained an alternative.', [{ oneOf: [str] }, { oneOf: [str, { type: 'number' }] }]),
   UNION_NARROWED: bad('combinator', 'A `oneOf`/`anyOf` lost an alternative that old data may use.', [
