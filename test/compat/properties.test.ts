@@ -98,7 +98,7 @@ describe('compatibility properties', () => {
   });
 
   it('never throws, whatever JSON it is given as schemas', () => {
-    const keyword = fc.constantFrom('type', 'properties', 'required', 'items', 'prefixItems', 'additionalProperties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'not', '$ref', 'pattern', 'multipleOf', 'maximum', 'dependencies', 'patternProperties', 'unevaluatedProperties', 'x');
+    const keyword = fc.constantFrom('type', 'properties', 'required', 'items', 'prefixItems', 'additionalProperties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'not', '$ref', 'pattern', 'multipleOf', 'maximum', 'dependencies', 'patternProperties', 'unevaluatedProperties', 'if', 'then', 'else', 'x');
     const { junk } = fc.letrec<{ junk: unknown }>((tie) => ({
       junk: fc.oneof(
         { depthSize: 'small' },
