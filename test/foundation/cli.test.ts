@@ -25,7 +25,8 @@ function newestMtime(dir: string): number {
 beforeAll(() => {
   // `npm test` builds first; when this file runs alone, build if the output is missing or stale.
   const marker = join(root, 'dist/schema/generated/catalog.cjs');
-  const stale = !existsSync(marker) || !existsSync(join(root, 'oclif.manifest.json')) || newestMtime(join(root, 'src')) > statSync(marker).mtimeMs;
+  const newest = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'schemas')));
+  const stale = !existsSync(marker) || !existsSync(join(root, 'oclif.manifest.json')) || newest > statSync(marker).mtimeMs;
   if (stale) {
     const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
