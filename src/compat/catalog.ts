@@ -286,6 +286,23 @@ export function checkAgainstBaseline(
       );
     }
 
+    if (!modeImplies(now.compatibility, old.compatibility)) {
+      const loc = at('/compatibility');
+      findings.push({
+        rule: 'COMPATIBILITY_WEAKENED',
+        severity: 'warning',
+        message: now.name,
+        pair: `${base} → working tree`,
+        path: '',
+        file: loc.file,
+        line: loc.line,
+        col: loc.col,
+        explanation: `${now.name} is checked ${now.compatibility} now but ${old.compatibility} in ${base}: consumers that relied on the ${old.compatibility} guarantee are no longer protected by it`,
+        oldValue: old.compatibility,
+        newValue: now.compatibility,
+      });
+    }
+
     const nowVersions = new Map(now.versions.map((v) => [v.version, v]));
     const consumers = consumersOf(current.project, now.name);
     for (const ov of old.versions) {
@@ -329,6 +346,12 @@ export function checkAgainstBaseline(
     }
   }
   return { findings, pairs };
+}
+
+/** Whether checking with `a` guarantees everything checking with `b` did. */
+function modeImplies(a: CompatibilityMode, b: CompatibilityMode): boolean {
+  const da = directionsOf(a);
+  return directionsOf(b).every((d) => da.includes(d)) && (isTransitive(a) || !isTransitive(b) || directionsOf(b).length === 0);
 }
 
 function escape(s: string): string {

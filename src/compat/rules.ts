@@ -378,6 +378,7 @@ export const RULES = {
   VERSION_REMOVED: bad('catalog', 'A version that the baseline has was removed while the message is still consumed.'),
   TOPIC_CHANGED: bad('catalog', 'The topic of a message changed: consumers subscribed to the old topic stop receiving it.'),
   KEY_CHANGED: bad('catalog', 'The ordering key of a message changed: per-key ordering and partitioning break.'),
+  COMPATIBILITY_WEAKENED: ok('catalog', "A message's compatibility mode no longer implies the baseline's (e.g. FULL -> BACKWARD): a guarantee consumers may rely on was dropped (reported as a warning)."),
   ACCEPTED_BREAK_UNKNOWN_RULE: ok('catalog', 'An `acceptedBreaks` entry names a rule id that does not exist, so it can never accept anything (reported as a warning).'),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -103,6 +103,19 @@ describe('check-compat --against (real git repository)', () => {
     expect(r.json?.findings.find((f) => f.rule === 'TOPIC_CHANGED')?.explanation).toContain('consumers subscribed to "orders" stop receiving it');
   });
 
+  it('a weakened compatibility mode is a warning, not a failure', async () => {
+    edit((doc) => doc.setIn(['messages', 'OrderCreated', 'compatibility'], 'FULL_TRANSITIVE'));
+    commit('strong guarantee');
+    edit((doc) => doc.setIn(['messages', 'OrderCreated', 'compatibility'], 'NONE'));
+    commit('drop it');
+    const r = await check({ against: 'HEAD~1', format: 'text' });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/COMPATIBILITY_WEAKENED \[warning\] OrderCreated is checked NONE now but FULL_TRANSITIVE in HEAD~1/);
+    edit((doc) => doc.setIn(['messages', 'OrderCreated', 'compatibility'], 'FULL_TRANSITIVE'));
+    commit('restore');
+    expect((await check({ against: 'HEAD~1', format: 'text' })).out).not.toContain('COMPATIBILITY_WEAKENED');
+  });
+
   it('a removed version of a consumed message is breaking', async () => {
     git('checkout', '-q', '-b', 'feature');
     edit((doc) => doc.deleteIn(['messages', 'OrderCreated', 'versions', 2]));
