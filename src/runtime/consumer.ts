@@ -12,7 +12,7 @@ import { PermanentError, type HandlerContext, type MessageHandler, type UnitOfWo
 import type { Outbox } from './store/outbox.js';
 import { recordInbox } from './store/inbox.js';
 import { recordDeadLetter } from './store/dead-letters.js';
-import { documentStore } from './store/documents.js';
+import { documentStore, type DocumentStore } from './store/documents.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -164,6 +164,7 @@ export interface UnitOfWorkInit {
 
 export function createUnitOfWork(init: UnitOfWorkInit): UnitOfWork {
   let log: Logger | undefined;
+  let state: DocumentStore | undefined;
   const context = {
     correlationid: init.correlationid,
     causationid: init.causationid,
@@ -172,7 +173,11 @@ export function createUnitOfWork(init: UnitOfWorkInit): UnitOfWork {
     tx: init.tx,
     service: init.service,
     now: init.now,
-    state: documentStore(init.tx, () => init.clock.now()),
+    // Built on first use: many handlers (saga replies) never touch documents.
+    get state(): DocumentStore {
+      state ??= documentStore(init.tx, () => init.clock.now());
+      return state;
+    },
     publish: (message: OutgoingMessage) =>
       init.outbox.append(init.tx, message, {
         source: init.source,

@@ -38,16 +38,16 @@ class SqliteTx implements Tx {
   async query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     const statement = this.db.prepare(sql);
     const bound = bind(params);
-    if (statement.reader) return statement.all(...bound) as R[];
-    statement.run(...bound);
+    if (statement.reader) return statement.all(bound) as R[];
+    statement.run(bound);
     return [];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     const statement = this.db.prepare(sql);
     const bound = bind(params);
-    if (statement.reader) return statement.all(...bound).length;
-    return statement.run(...bound).changes;
+    if (statement.reader) return statement.all(bound).length;
+    return statement.run(bound).changes;
   }
 
   afterCommit(fn: () => void): void {
@@ -55,8 +55,12 @@ class SqliteTx implements Tx {
   }
 }
 
-function bind(params: readonly SqlValue[]): unknown[] {
-  return params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+/** SQLite has no booleans: bind them as 1/0. Copies only when there is one (the rare case). */
+function bind(params: readonly SqlValue[]): readonly unknown[] {
+  for (const value of params) {
+    if (typeof value === 'boolean') return params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  }
+  return params;
 }
 
 interface Job {
