@@ -3,11 +3,15 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema, Project } from '../model/types.js';
 import type { Emitter } from './plan.js';
-import { emitContext, nameProblems, planProject, type Plan } from './planner.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emitContext, header, nameProblems, planProject, type Plan, type Precompiled } from './planner.js';
+import { layout, MANIFEST_PATH } from './layout.js';
+import { jobHash, type ValidatorJob } from './validator-compile.js';
 import { validatorJob } from './emit/validators.js';
 import { precompileValidators } from './precompile.js';
 import type { BundleProblem } from './bundle.js';
-import { applyPlan, type WriteResult } from './writer.js';
+import { applyPlan, parseManifest, sha256, type WriteResult } from './writer.js';
 
 export { planProject, emitMessaging, checkPlannedPath } from './planner.js';
 export { applyPlan, sha256, parseManifest, type WriteResult, type FileChange, type Conflict } from './writer.js';
@@ -38,21 +42,61 @@ export interface GenerateOutcome {
   readonly exitCode: 0 | 1 | 2;
 }
 
-/** Compiles and plans every file (nothing is written). Big catalogs compile validators on worker threads. */
-export async function planGeneration(project: Project, options: Omit<GenerateOptions, 'outDir'> = {}): Promise<Plan> {
+/** Compiles and plans every file (nothing is written). */
+export async function planGeneration(project: Project, options: Omit<GenerateOptions, 'outDir'> & { readonly outDir?: string } = {}): Promise<Plan> {
   const planOptions = {
     ...(options.bundle === undefined ? {} : { bundle: options.bundle }),
     ...(options.emitters === undefined ? {} : { emitters: options.emitters }),
   };
-  let precompiled: ReadonlyMap<string, string> | undefined;
-  if (nameProblems(project).length === 0 && options.workers !== false) {
+  let precompiled: Map<string, Precompiled> | undefined;
+  if (nameProblems(project).length === 0) {
     const bundleProblems: BundleProblem[] = [];
     const ctx = emitContext(project, planOptions, [], bundleProblems);
     const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
     // With problems, leave it to the planner, which reports them.
-    if (bundleProblems.length === 0) precompiled = await precompileValidators(jobs);
+    if (bundleProblems.length === 0) {
+      // Validators whose inputs did not change since the last run are reused from disk (compiling
+      // is most of the work); then big catalogs compile the rest on worker threads.
+      precompiled = options.outDir === undefined ? new Map() : reusableValidators(options.outDir, ctx.catalogLabel, jobs);
+      const rest = jobs.filter((job) => !precompiled?.has(job.name));
+      const compiled = options.workers === false ? undefined : await precompileValidators(rest);
+      const byName = new Map(rest.map((job) => [job.name, job]));
+      for (const [name, content] of compiled ?? []) {
+        const job = byName.get(name);
+        if (job !== undefined) precompiled.set(name, { content, inputHash: jobHash(job) });
+      }
+    }
   }
   return planProject(project, { ...planOptions, ...(precompiled === undefined ? {} : { precompiled }) });
+}
+
+/** Validator modules on disk that are exactly what compiling `jobs` would produce again. */
+function reusableValidators(outDir: string, catalogLabel: string, jobs: readonly ValidatorJob[]): Map<string, Precompiled> {
+  const reusable = new Map<string, Precompiled>();
+  let manifest: ReturnType<typeof parseManifest>;
+  try {
+    manifest = parseManifest(readFileSync(join(outDir, MANIFEST_PATH), 'utf8'));
+  } catch {
+    return reusable;
+  }
+  for (const job of jobs) {
+    const path = layout.validator(job.name);
+    const entry = manifest.files[path];
+    if (entry?.input === undefined || entry.sha256 === undefined) continue;
+    const inputHash = jobHash(job);
+    if (entry.input !== inputHash) continue;
+    let text: string;
+    try {
+      text = readFileSync(join(outDir, path), 'utf8');
+    } catch {
+      continue;
+    }
+    // Only a file exactly as edasaga wrote it (hand edits are the writer's business to report).
+    const head = header(path, catalogLabel);
+    if (sha256(text) !== entry.sha256 || !text.startsWith(head)) continue;
+    reusable.set(job.name, { content: text.slice(head.length), inputHash });
+  }
+  return reusable;
 }
 
 /** Applies a plan (or, with --check/--dry-run, only compares it with the disk). */

@@ -29,6 +29,11 @@ export interface PlannedFile {
   readonly extend?: UserFileExtension;
   /** Printed as a warning when the writer creates or extends this file (e.g. "fill in this hook"). */
   readonly notice?: string;
+  /**
+   * Generated files that are expensive to produce: a hash of everything the content is a function
+   * of. The writer keeps it in the manifest so that a later run can reuse the file on disk.
+   */
+  readonly inputHash?: string;
 }
 
 // ---- the planner's seam (additive) ---------------------------------------------------------------

@@ -28,6 +28,10 @@ export interface Output {
   readonly stderr: (text: string) => void;
 }
 
+function outDirOf(options: GenerateCommandOptions): string {
+  return resolve(options.out ?? dirname(resolve(options.catalog)));
+}
+
 /**
  * Loads and plans. A function of its own so that the loaded documents are unreachable while the
  * plan is written: on big catalogs they are most of the memory.
@@ -36,7 +40,7 @@ async function loadAndPlan(options: GenerateCommandOptions): Promise<{ readonly 
   const loaded = await loadForGenerate(options.catalog, options.sagas);
   if (loaded.project === undefined) return { loadDiagnostics: loaded.diagnostics };
   if (loaded.project.catalog.messages.length >= BIG_CATALOG) collectGarbage();
-  const plan = await planGeneration(loaded.project, loaded.bundle === undefined ? {} : { bundle: loaded.bundle });
+  const plan = await planGeneration(loaded.project, { outDir: outDirOf(options), ...(loaded.bundle === undefined ? {} : { bundle: loaded.bundle }) });
   // Refs the shared resolver could not bundle (validate should have caught them): nothing is written.
   return { loadDiagnostics: loaded.diagnostics, plan: { files: plan.files, diagnostics: [...plan.diagnostics, ...loaded.bundleProblems] } };
 }
@@ -50,7 +54,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, output
     else output.stderr(`${render(loadDiagnostics)}\n${summaryLine(loadDiagnostics)}; nothing generated\n`);
     return 2;
   }
-  const outDir = resolve(options.out ?? dirname(resolve(options.catalog)));
+  const outDir = outDirOf(options);
   const outcome: GenerateOutcome = await applyGeneration(plan, {
     outDir,
     check: options.check === true,

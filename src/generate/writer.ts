@@ -22,6 +22,8 @@ export interface ManifestEntry {
    * deleted on purpose is not put back (unless it leaves the catalog and comes back).
    */
   readonly members?: readonly string[];
+  /** Generated files with a PlannedFile.inputHash: the hash of what they were generated from. */
+  readonly input?: string;
 }
 
 export interface Manifest {
@@ -199,8 +201,9 @@ export async function applyPlan(files: readonly PlannedFile[], options: WriteOpt
     }
     const hash = sha256(file.content);
     const onDisk = text === undefined ? undefined : sha256(text);
+    const entry: ManifestEntry = file.inputHash === undefined ? { ownership: 'generated', sha256: hash } : { ownership: 'generated', sha256: hash, input: file.inputHash };
     if (onDisk === hash) {
-      next[file.path] = { ownership: 'generated', sha256: hash };
+      next[file.path] = entry;
       unchanged++;
       continue;
     }
@@ -217,7 +220,7 @@ export async function applyPlan(files: readonly PlannedFile[], options: WriteOpt
       if (previous !== undefined) next[file.path] = previous;
       continue;
     }
-    next[file.path] = { ownership: 'generated', sha256: hash };
+    next[file.path] = entry;
     writes.push({ path: absolute, content: file.content });
     changes.push({ path: file.path, kind: onDisk === undefined ? 'create' : 'update', ownership: 'generated' });
   }

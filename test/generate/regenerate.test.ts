@@ -34,6 +34,26 @@ describe('regeneration', () => {
     expect(check.stale).toBe(false);
   });
 
+  it('reuses a validator whose inputs did not change, and recompiles one whose inputs did', async () => {
+    const { sha256 } = await import('../../src/generate/index.js');
+    const path = layout.validator('PaymentFailed');
+    const manifest = JSON.parse(read(MANIFEST_PATH));
+    expect(manifest.files[path].input).toMatch(/^[0-9a-f]{64}$/);
+    // Pretend an earlier edasaga wrote a different (but recorded) module for the same inputs: it is reused.
+    const marked = `${read(path)}// compiled earlier\n`;
+    writeFileSync(join(dir, path), marked);
+    manifest.files[path].sha256 = sha256(marked);
+    writeFileSync(join(dir, MANIFEST_PATH), JSON.stringify(manifest));
+    expect((await gen(project(), { outDir: dir })).result?.changes).toEqual([]);
+    expect(read(path)).toBe(marked);
+    // Different inputs (as after an ajv upgrade): compiled again and rewritten.
+    manifest.files[path].input = '0'.repeat(64);
+    writeFileSync(join(dir, MANIFEST_PATH), JSON.stringify(manifest));
+    const again = await gen(project(), { outDir: dir });
+    expect(again.result?.changes).toEqual([{ path, kind: 'update', ownership: 'generated' }]);
+    expect(read(path)).not.toContain('compiled earlier');
+  });
+
   it('keeps an edit to a user-owned file', async () => {
     const path = layout.handlers('notification');
     const edited = read(path).replace("ctx.log('TODO: handle OrderConfirmed', { subject: message.subject });", "ctx.log('sending confirmation mail', { to: message.data.customerId });");

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validatorJob } from '../../src/generate/emit/validators.js';
 import { emitContext, planProject } from '../../src/generate/planner.js';
 import { precompileValidators, WORKER_THRESHOLD } from '../../src/generate/precompile.js';
-import { ValidatorCompiler } from '../../src/generate/validator-compile.js';
+import { jobHash, ValidatorCompiler } from '../../src/generate/validator-compile.js';
 import type { Project } from '../../src/model/types.js';
 import { catalogFromObject, EXAMPLE_CATALOG, loadRaw } from './helpers/model.js';
 
@@ -27,7 +27,8 @@ describe('validators compiled on worker threads', () => {
     const compiler = new ValidatorCompiler();
     for (const job of jobs) expect(fromWorkers?.get(job.name)).toBe(compiler.compile(job));
     // And the plan built with them is the plan built without them.
-    const withWorkers = planProject(project, { emitters: [], ...(fromWorkers ? { precompiled: fromWorkers } : {}) });
+    const precompiled = new Map(jobs.map((job) => [job.name, { content: fromWorkers?.get(job.name) ?? '', inputHash: jobHash(job) }]));
+    const withWorkers = planProject(project, { emitters: [], precompiled });
     const without = planProject(project, { emitters: [] });
     expect(withWorkers.files).toEqual(without.files);
     delete process.env['EDASAGA_GENERATE_WORKERS'];

@@ -33,10 +33,11 @@ function declarations(message: Message): string {
     .join('')}`;
 }
 
-/** `compiled` gives a message's module text (compiled in-process, or looked up from worker results). */
-export function emitValidators(message: Message, compiled: (message: Message) => string): PlannedFile[] {
+/** `compiled` gives a message's module text and input hash (compiled here, by workers, or reused). */
+export function emitValidators(message: Message, compiled: (message: Message) => { readonly content: string; readonly inputHash: string }): PlannedFile[] {
+  const { content, inputHash } = compiled(message);
   return [
-    { path: layout.validator(message.name), ownership: 'generated', content: compiled(message) },
+    { path: layout.validator(message.name), ownership: 'generated', content, inputHash },
     { path: layout.validatorTypes(message.name), ownership: 'generated', content: declarations(message) },
   ];
 }
