@@ -97,3 +97,11 @@ describe('SQLite group commit', () => {
     }
   });
 });
+
+describe('openPostgres settings', () => {
+  it('refuses a pool too small for the relay listener and a schema name it cannot quote safely', async () => {
+    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
+    await expect(openPostgres({ schema: 'ok_schema', pool: { max: 1 } })).rejects.toThrow('pool.max must be at least 2');
+    await expect(openPostgres({ schema: 'bad"; DROP' })).rejects.toThrow('invalid schema name');
+  });
+});

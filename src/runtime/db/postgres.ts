@@ -174,6 +174,10 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDb
   if (!SCHEMA_NAME.test(options.schema)) {
     throw new Error(`invalid schema name ${JSON.stringify(options.schema)}: use letters, digits and _`);
   }
+  if (options.pool?.max !== undefined && options.pool.max < 2) {
+    // The relay keeps one connection LISTENing; with a single connection nothing else could run.
+    throw new Error(`pool.max must be at least 2 (one connection listens for outbox notifications), got ${options.pool.max}`);
+  }
   const pg = await import('pg');
   const PoolClass = pg.default.Pool;
   const config: PoolConfig = {
