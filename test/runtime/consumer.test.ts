@@ -205,6 +205,22 @@ for (const factory of dbFactories) {
       const [row] = await db.transaction((tx) => tx.query("SELECT version FROM edasaga_documents WHERE collection = 'orders' AND id = 'o1'"));
       expect(Number(row?.['version'])).toBe(2);
     });
+
+    it('document update is a safe read-modify-write under concurrent transactions', async () => {
+      const created = await factory.create();
+      cleanups.push(created.cleanup);
+      const db: Db = created.db;
+      await migrate(db);
+      await db.transaction((tx) => documentStore(tx).put('counters', 'c', { n: 0 }));
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          db.transaction(async (tx) => {
+            await documentStore(tx).update<{ n: number }>('counters', 'c', (c) => ({ n: (c?.n ?? 0) + 1 }));
+          }),
+        ),
+      );
+      expect(await db.transaction((tx) => documentStore(tx).get('counters', 'c'))).toEqual({ n: 20 });
+    });
   });
 }
 
