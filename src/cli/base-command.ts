@@ -19,6 +19,9 @@
 //     }
 //   }
 //
+// A command that reads no catalog (like `init`) extends EdasagaBaseCommand instead: same --format,
+// error handling and helpers, without --catalog/--saga.
+//
 // Exit codes (src/cli/exit-codes.ts): 0 ok, 1 findings, 2 invalid input or usage. `finish` derives
 // the code from the diagnostics; `fail(message)` reports a usage error (exit 2). Flag parse errors
 // (unknown flag, bad --format value, missing argument) are caught here and printed as one clean
