@@ -6,6 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -55,9 +56,9 @@ const baseline = stat(times.get('node -e 0')).median;
 const rows = cases.map((c) => ({ name: c.name, ...stat(times.get(c.name)), ratio: stat(times.get(c.name)).median / baseline }));
 
 if (values.json) {
-  console.log(JSON.stringify({ runs, node: process.version, rows }, null, 2));
+  console.log(JSON.stringify({ runs, node: process.version, cpus: cpus().length, loadavg: loadavg(), rows }, null, 2));
 } else {
-  console.log(`startup, ${runs} runs each, ${process.version} (${process.platform}/${process.arch})`);
+  console.log(`startup, ${runs} runs each, ${process.version} (${process.platform}/${process.arch}), ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`${'command'.padEnd(30)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'p90'.padStart(8)}  x node -e 0`);
   for (const r of rows) {
     console.log(`${r.name.padEnd(30)} ${fmt(r.median)} ${fmt(r.min)} ${fmt(r.p90)}  ${r.ratio.toFixed(2)}x`);
