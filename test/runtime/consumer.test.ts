@@ -220,6 +220,13 @@ for (const factory of dbFactories) {
         ),
       );
       expect(await db.transaction((tx) => documentStore(tx).get('counters', 'c'))).toEqual({ n: 20 });
+      // Also when the document does not exist yet: concurrent creators must not overwrite each other.
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          db.transaction((tx) => documentStore(tx).update<{ n: number }>('counters', 'fresh', (c) => ({ n: (c?.n ?? 0) + 1 }))),
+        ),
+      );
+      expect(await db.transaction((tx) => documentStore(tx).get('counters', 'fresh'))).toEqual({ n: 20 });
     });
   });
 }

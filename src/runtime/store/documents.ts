@@ -38,7 +38,14 @@ export function documentStore(tx: Tx, now: () => number = Date.now): DocumentSto
       );
     },
     async update<T>(collection: string, id: string, fn: (current: T | undefined) => T): Promise<T> {
-      const [row] = await tx.query(`SELECT doc FROM edasaga_documents WHERE collection = ? AND id = ?${lock}`, [collection, id]);
+      const select = `SELECT doc FROM edasaga_documents WHERE collection = ? AND id = ?${lock}`;
+      let [row] = await tx.query(select, [collection, id]);
+      if (row === undefined && tx.dialect.name === 'postgres') {
+        // No row to lock yet: serialise concurrent creators on the key instead, then look again
+        // (a creator that committed meanwhile is visible to the new statement).
+        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [JSON.stringify(['edasaga_documents', collection, id])]);
+        [row] = await tx.query(select, [collection, id]);
+      }
       const next = fn(row === undefined ? undefined : parse<T>(row['doc']));
       await store.put(collection, id, next);
       return next;
