@@ -136,12 +136,19 @@ export class OutboxRelay {
     if (db.dialect.claimSuffix === '') {
       // One writer at a time means seq order is commit order: every row at or below the last seq
       // this relay marked is dispatched, so the next read starts above it.
-      const rows = await db.transaction((tx) => outbox.pending(tx, this.batchSize, false, this.highWater));
-      if (rows.length === 0) return 0;
-      await transport.publish(rows.map((row) => row.message));
-      await db.transaction((tx) => outbox.markDispatched(tx, rows.map((row) => row.seq), keepRows));
-      this.highWater = rows[rows.length - 1]?.seq ?? this.highWater;
-      this.published += rows.length;
+      // A short batch holds every pending row above the mark, so once it is marked, everything up
+      // to the highest seq seen in the same transaction is dispatched (retained rows are then
+      // never scanned again).
+      const { rows, maxSeq } = await db.transaction(async (tx) => {
+        const found = await outbox.pending(tx, this.batchSize, false, this.highWater);
+        return { rows: found, maxSeq: found.length < this.batchSize ? await outbox.maxSeq(tx) : undefined };
+      });
+      if (rows.length > 0) {
+        await transport.publish(rows.map((row) => row.message));
+        await db.transaction((tx) => outbox.markDispatched(tx, rows.map((row) => row.seq), keepRows));
+        this.published += rows.length;
+      }
+      this.highWater = Math.max(this.highWater, rows[rows.length - 1]?.seq ?? 0, maxSeq ?? 0);
       return rows.length;
     }
     return db.transaction(async (tx) => {

@@ -155,6 +155,12 @@ export class Outbox {
     return tx.execute('DELETE FROM edasaga_outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?', [before]);
   }
 
+  /** The highest seq in the table (0 when empty). */
+  async maxSeq(tx: Tx): Promise<number> {
+    const [row] = await tx.query<{ m: unknown }>('SELECT MAX(seq) AS m FROM edasaga_outbox');
+    return toOptionalNumber(row?.m) ?? 0;
+  }
+
   async countPending(tx: Tx): Promise<number> {
     const [row] = await tx.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
     return toNumber(row?.n ?? 0);
