@@ -8,7 +8,7 @@
 //     Reports orders/s, transactions and physical COMMITs per order (group commit folds queued
 //     transactions into one COMMIT), and the bar: half of raw rate / transactions per order.
 //
-//   node bench/runtime-sqlite.mjs [orders=3000] [rawCommits=50000]      (GROUP_COMMIT=0 turns grouping off)
+//   node bench/runtime-sqlite.mjs [orders=3000] [rawCommits=50000]      (GROUP_COMMIT=0 turns grouping off; SAGA_START=direct starts sagas in the placing transaction)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +75,7 @@ const rate = (n, ms) => Math.round((n / ms) * 1000);
     },
   };
   const totals = () => dbs.reduce((t, db) => ({ tx: t.tx + db.transactions, commits: t.commits + db.commits }), { tx: 0, commits: 0 });
-  const system = await startOrderSystem(factory, { sagaTimer: true, keepOutbox: process.env.KEEP_OUTBOX === '1' });
+  const system = await startOrderSystem(factory, { sagaTimer: true, keepOutbox: process.env.KEEP_OUTBOX === '1', ...(process.env.SAGA_START === 'direct' ? { sagaStart: 'direct' } : {}) });
   const notification = system.services.notification;
   const countConfirmed = () =>
     notification.db.transaction(async (tx) => Number((await tx.query("SELECT COUNT(*) AS n FROM edasaga_documents WHERE collection = 'notifications'"))[0].n));

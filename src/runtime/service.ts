@@ -32,6 +32,8 @@ export interface ServiceRuntimeOptions {
   readonly consumer?: { readonly maxAttempts?: number; readonly backoff?: Backoff };
   readonly relay?: Partial<Omit<RelayOptions, 'db' | 'outbox' | 'transport' | 'logger' | 'clock'>>;
   readonly sagaTimer?: { readonly intervalMs?: number; readonly batchSize?: number; readonly enabled?: boolean };
+  /** How sagas start: from their starting event (default) or `direct`ly (see SagaEngineOptions.start). */
+  readonly sagaStart?: 'event' | 'direct';
 }
 
 export interface ServiceRuntime {
@@ -84,6 +86,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
         clock,
         ...(options.sagaTimer?.intervalMs === undefined ? {} : { timerIntervalMs: options.sagaTimer.intervalMs }),
         ...(options.sagaTimer?.batchSize === undefined ? {} : { timerBatchSize: options.sagaTimer.batchSize }),
+        ...(options.sagaStart === undefined ? {} : { start: options.sagaStart }),
       }),
     );
   }

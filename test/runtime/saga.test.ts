@@ -109,6 +109,16 @@ for (const factory of dbFactories) {
       expect(await system.services.notification.transaction((u) => u.state.get('notifications', id))).toEqual({ kind: 'cancelled', reason: 'out of stock' });
     });
 
+    it('direct start: the saga begins in the transaction that places the order', async () => {
+      system = await startOrderSystem(factory, { sagaStart: 'direct' });
+      const id = await system.placeOrder();
+      // Committed together with the order, before any message was delivered.
+      expect(await engineOf(system).get(id)).toMatchObject({ state: 'PAYMENT_PENDING' });
+      expect(system.services.order.consumer.topics).not.toContain('orders');
+      await waitForState(system, id, 'COMPLETED');
+      expect((await engineOf(system).history(id))[0]).toMatchObject({ event: 'start', messageType: undefined });
+    });
+
     it('declined payment: nothing to undo, straight to COMPENSATED', async () => {
       system = await startOrderSystem(factory);
       const id = crypto.randomUUID();

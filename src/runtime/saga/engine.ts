@@ -59,6 +59,13 @@ export interface SagaEngineOptions<D> {
   readonly timerIntervalMs?: number;
   /** Due sagas taken per timer pass. Default 200. */
   readonly timerBatchSize?: number;
+  /**
+   * `event` (default): the engine consumes the starting event and starts the saga from it.
+   * `direct`: the service starts sagas itself with `engine.start(uow, event)` in the transaction
+   * that publishes the starting event (e.g. the HTTP request placing the order), saving one
+   * delivery and one transaction per saga; the engine then does not consume the starting event.
+   */
+  readonly start?: 'event' | 'direct';
 }
 
 export class SagaDefinitionError extends Error {
@@ -110,16 +117,17 @@ export class SagaEngine<D = unknown> {
   /** Consumer handlers for the starting event and every reply (register them with the service). */
   handlers(): MessageHandler<unknown>[] {
     const start = this.definition.startedBy;
-    const list: MessageHandler<unknown>[] = [
-      {
+    const list: MessageHandler<unknown>[] = [];
+    if (this.options.start !== 'direct') {
+      list.push({
         type: start.type,
         topic: start.topic,
         ...(start.decode === undefined ? {} : { decode: start.decode }),
         handler: async (event, ctx) => {
           await this.start(ctx, event, ctx.envelope);
         },
-      },
-    ];
+      });
+    }
     for (const reply of this.replies.values()) {
       list.push({
         type: reply.type,
