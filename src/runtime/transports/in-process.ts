@@ -32,7 +32,7 @@ export interface InProcessTransportOptions {
   readonly maxUnreadPerTopic?: number;
   /**
    * Messages kept per topic after every reading group took them, for groups that subscribe later
-   * (they start at the oldest message kept, like Kafka's `earliest`). Default 10 000.
+   * (they start at the oldest message kept, like Kafka's `earliest`). Default 1 000.
    */
   readonly retainConsumedPerTopic?: number;
 }
@@ -205,7 +205,7 @@ export class InProcessTransport implements Transport {
   constructor(options: InProcessTransportOptions = {}) {
     this.errorRetryDelayMs = options.errorRetryDelayMs ?? 100;
     this.maxUnreadPerTopic = Math.max(0, options.maxUnreadPerTopic ?? 100_000);
-    this.retainConsumedPerTopic = Math.max(0, options.retainConsumedPerTopic ?? 10_000);
+    this.retainConsumedPerTopic = Math.max(0, options.retainConsumedPerTopic ?? 1_000);
     this.onHandlerError = options.onHandlerError;
   }
 
