@@ -67,7 +67,10 @@ export function extendSource(ts: Ts, text: string, path: string, extension: User
   const insertions: Insertion[] = [];
   const lastProperty = members.needsComma ? findLastPropertyEnd(ts, source, extension.container) : undefined;
   if (lastProperty !== undefined) insertions.push({ at: lastProperty, text: ',' });
-  const addition = missing.map((m) => m.text).join('');
+  // Member texts are written for object literals; a class body takes no commas between members.
+  let addition = missing.map((m) => (members.isClass ? m.text.replace(/,(\s*)$/, '$1') : m.text)).join('');
+  // Keep the file's line endings.
+  if (text.includes('\r\n')) addition = addition.replace(/\r?\n/g, '\r\n');
   const lineStart = text.lastIndexOf('\n', members.closeBrace - 1) + 1;
   if (text.slice(lineStart, members.closeBrace).trim() === '') insertions.push({ at: lineStart, text: addition });
   else insertions.push({ at: members.closeBrace, text: `\n${addition}` });
