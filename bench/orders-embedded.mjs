@@ -162,8 +162,11 @@ try {
       db.close();
       return { count, ms, placedMs, orderRate: rate(count, ms), p50: percentile(latencies, 50), p99: percentile(latencies, 99), measured: latencies.length, machineMsPerOrder: busyMs / count };
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.on('exit', r));
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        await exited;
+      }
     }
   }
 

@@ -83,12 +83,17 @@ try {
     };
     const system = spawn(process.execPath, ['scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stopping = false;
     system.stdout.on('data', (c) => (output = (output + c).slice(-20000)));
     system.stderr.on('data', (c) => (output = (output + c).slice(-20000)));
+    const alive = () => {
+      if (!stopping && (system.exitCode !== null || system.signalCode !== null)) throw new Error(`start:dev exited early:\n${output}`);
+    };
     const base = `http://127.0.0.1:${port}`;
     const orderDb = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schemaPrefix}order` });
     try {
       for (let i = 0; ; i++) {
+        alive();
         if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
         if (i > 600) throw new Error(`the system did not start:\n${output}`);
         await sleep(100);
@@ -108,6 +113,7 @@ try {
       };
       const waitCompleted = async (target, started) => {
         while ((await completed()) < target) {
+          alive();
           await sleep(20);
           if (performance.now() - started > 600_000) throw new Error(`orders did not complete in 10 min:\n${output}`);
         }
@@ -148,8 +154,12 @@ try {
       console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${commitsPerOrder.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);
     } finally {
       await orderDb.end().catch(() => undefined);
-      system.kill('SIGTERM');
-      await new Promise((r) => system.on('exit', r));
+      stopping = true;
+      if (system.exitCode === null && system.signalCode === null) {
+        const exited = new Promise((r) => system.once('exit', r));
+        system.kill('SIGTERM');
+        await exited;
+      }
       await dropSchemas(schemaPrefix);
     }
   }
