@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  REPO,
   SERVICES,
   assertBuilt,
   background,
@@ -35,6 +36,11 @@ describe('generated order system on the embedded default (SQLite, in-process)', 
     await initAndGenerate(dir);
   }, 120_000);
   afterAll(() => removeProject(dir));
+
+  it('is up to date right after generating (a second `generate --check` finds nothing to do)', async () => {
+    const check = await run(process.execPath, [join(REPO, 'bin', 'run.js'), 'generate', '--check'], { cwd: dir, timeoutMs: 60_000 });
+    expect(check.code, describeRun(check)).toBe(0);
+  }, 70_000);
 
   it('declares dependencies that the resolved packages satisfy (better-sqlite3 12, never 13)', () => {
     expect(dependencyProblems(dir)).toEqual([]);
