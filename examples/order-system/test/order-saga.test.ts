@@ -1,6 +1,8 @@
-// The OrderSaga end to end, every service in this process on throw-away SQLite files: the happy path,
-// the compensation paths, a duplicate delivery that must not charge twice, and a step timeout
-// (on a virtual clock) that must compensate everything done so far. This file is yours.
+// The OrderSaga end to end, every service in this process: the happy path, the compensation paths,
+// a duplicate delivery that must not charge twice, and a step timeout (on a virtual clock) that must
+// compensate everything done so far. On throw-away SQLite files, and also on PostgreSQL (throw-away
+// schemas, dropped afterwards) when TEST_DATABASE_URL=postgres://... is set. This file is yours.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,23 +10,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/edasaga-runtime/clock.js';
 import { toBinary } from '../src/edasaga-runtime/envelope.js';
 import type { Row } from '../src/edasaga-runtime/db/port.js';
-import { loadConfig } from '../src/generated/app/config.js';
-import type { ServiceName } from '../src/generated/app/services.js';
+import { loadConfig, openServiceDb, schemaName, type AppConfig } from '../src/generated/app/config.js';
+import { SERVICE_NAMES, type ServiceName } from '../src/generated/app/services.js';
 import { startSystem, type RunningSystem, type StartOptions } from '../src/generated/app/system.js';
 import { ProcessPayment } from '../src/generated/index.js';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 const order = (sku: string, total: number) => ({ customerId: 'c-1', items: [{ sku, quantity: 2, unitPrice: eur(total / 2) }], total: eur(total) });
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
+const backends = [
+  { name: 'SQLite', databaseUrl: undefined },
+  ...(TEST_DATABASE_URL === undefined ? [] : [{ name: 'PostgreSQL', databaseUrl: TEST_DATABASE_URL }]),
+];
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
 });
 
-async function start(options: Omit<StartOptions, 'config' | 'env'> = {}): Promise<RunningSystem> {
+function testConfig(databaseUrl: string | undefined): AppConfig {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
-  dirs.push(dataDir);
-  return startSystem({ config: { ...loadConfig({}), dataDir }, env: {}, logger: 'silent', http: { port: 0 }, ...options });
+  const config: AppConfig = { ...loadConfig({}), dataDir, databaseUrl, schemaPrefix: `test_${randomBytes(4).toString('hex')}_`, poolSize: 3 };
+  cleanups.push(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (databaseUrl === undefined) return;
+    for (const service of SERVICE_NAMES) {
+      const db = await openServiceDb(config, service);
+      await db.transaction((tx) => tx.execute(`DROP SCHEMA IF EXISTS "${schemaName(config, service)}" CASCADE`));
+      await db.close();
+    }
+  });
+  return config;
+}
+
+async function start(databaseUrl: string | undefined, options: Omit<StartOptions, 'config' | 'env'> = {}): Promise<RunningSystem> {
+  return startSystem({ config: testConfig(databaseUrl), env: {}, logger: 'silent', http: { port: 0 }, ...options });
 }
 
 function query(system: RunningSystem, service: ServiceName, sql: string, params: (string | number)[] = []): Promise<Row[]> {
@@ -61,10 +82,10 @@ async function placeAndWait(system: RunningSystem, body: unknown): Promise<{ id:
   return { id, ...final };
 }
 
-describe('OrderSaga on the embedded default', () => {
+describe.each(backends)('OrderSaga on $name', ({ databaseUrl }) => {
   let system: RunningSystem;
   beforeAll(async () => {
-    system = await start();
+    system = await start(databaseUrl);
     return () => system.stop();
   });
 
@@ -135,11 +156,11 @@ describe('OrderSaga on the embedded default', () => {
   });
 });
 
-describe('OrderSaga step timeout (virtual clock)', () => {
+describe.each(backends)('OrderSaga step timeout on $name (virtual clock)', ({ databaseUrl }) => {
   it('compensates shipping, inventory and payment when the shipment is never confirmed', async () => {
     const clock = new VirtualClock();
     // The shipping service loses ScheduleShipment commands: no reply ever comes.
-    const system = await start({ clock, sagaTimerIntervalMs: 20, handlers: { shipping: { ScheduleShipment: async () => undefined } } });
+    const system = await start(databaseUrl, { clock, sagaTimerIntervalMs: 20, handlers: { shipping: { ScheduleShipment: async () => undefined } } });
     try {
       const before = await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-1'");
       const placed = await post(system, order('SKU-1', 3000));
