@@ -112,12 +112,12 @@ export function emitServicesModule(project: Project): PlannedFile {
     const list = consumed.get(service) ?? [];
     const object = handlersObjectName(service);
     const handlers = list.map(
-      (m) => `        bindHandler(${m.name}, override(${stringLiteral(m.name)}) ?? ((message, ctx) => ${object}.${m.name}(message, ctx))),`,
+      (m) => `          bindHandler(${m.name}, override(${stringLiteral(m.name)}) ?? ((message, ctx) => ${object}.${m.name}(message, ctx))),`,
     );
     const sagas = project.sagas.filter((s) => s.orchestrator === service).map((s) => `${sagaFactoryName(s)}(${sagaBuildersName(s)})`);
     return `    case ${stringLiteral(service)}: {
       return {
-        handlers: [${handlers.length === 0 ? '' : `\n${handlers.join('\n')}\n      `}],
+        handlers: [${handlers.length === 0 ? '' : `\n${handlers.join('\n')}\n        `}],
         sagas: [${sagas.join(', ')}],
         migrations: ${migrationsName(service)},
       };
