@@ -1,21 +1,69 @@
-// Parses YAML (and JSON, which is YAML) text into plain data while keeping the syntax tree, so
-// every later finding can point at a line and column. Hostile input becomes Diagnostics:
-// syntax errors, duplicate keys, alias bombs, prototype-polluting keys, empty or binary text.
+// Parses YAML (and JSON, which is YAML) text into plain data, so every later finding can point at
+// a line and column. Hostile input becomes Diagnostics: syntax errors, duplicate keys, alias
+// bombs, prototype-polluting keys, empty or binary text.
+//
+// Two paths give the same data and diagnostics. The fast one (fast-parse.ts, js-yaml) takes
+// files the careful one would accept without a word; the syntax tree is then built only if a
+// position is asked for (SourceIndex locates most things from a small region of the text instead,
+// see region-locator.ts). Everything else goes the careful way: `yaml`'s syntax tree, with every
+// node's position, checked node by node. EDASAGA_CAREFUL_YAML=1 forces the careful path (to
+// compare the two, or to rule the fast path out when chasing a problem).
 
-import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { checkText } from './decode-text.js';
+import { fastParse } from './fast-parse.js';
 import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
 import { formatBytes } from './read-source.js';
+import { yamlLib } from './yaml-lib.js';
 
 export interface ParsedSource {
   readonly file: string;
   readonly text: string;
   /** Plain data: objects, arrays, strings, numbers, booleans, null. Map keys are strings. */
   readonly value: unknown;
+  /** `yaml`'s syntax tree; for a file that took the fast path, built on first use. */
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
+}
+
+/** A file that took the fast path: data now, syntax tree (with positions) on first use. */
+export class LazyTreeSource implements ParsedSource {
+  private tree: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: unknown,
+  ) {}
+
+  get treeBuilt(): boolean {
+    return this.tree !== undefined;
+  }
+
+  get doc(): Document.Parsed {
+    return this.build().doc;
+  }
+
+  get lineCounter(): LineCounter {
+    return this.build().lineCounter;
+  }
+
+  private build(): { doc: Document.Parsed; lineCounter: LineCounter } {
+    return (this.tree ??= buildTree(this.text));
+  }
+}
+
+/** `yaml`'s syntax tree of `text`, with the options the careful path parses with. */
+export function buildTree(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found in one pass by parseCarefully: yaml's own `uniqueKeys` check compares
+  // every key with every other key of its mapping, which takes seconds for a catalog with
+  // thousands of messages. Merge keys (`<<: *base`) are allowed: catalogs use them to share
+  // payload fragments.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
+  return { doc, lineCounter };
 }
 
 export interface ParseOutcome {
@@ -25,7 +73,6 @@ export interface ParseOutcome {
 }
 
 export function parseYamlSource(file: string, rawText: string, what = 'file'): ParseOutcome {
-  const diagnostics: Diagnostic[] = [];
   const checked = checkText(rawText);
   if (!checked.ok) {
     return { parsed: undefined, diagnostics: [err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`)] };
@@ -38,11 +85,18 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
     };
   }
 
-  const lineCounter = new LineCounter();
-  // Duplicate keys are found below, in one pass: yaml's own `uniqueKeys` check compares every key
-  // with every other key of its mapping, which takes seconds for a catalog with thousands of messages.
-  // Merge keys (`<<: *base`) are allowed: catalogs use them to share payload fragments.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
+  if (!process.env['EDASAGA_CAREFUL_YAML']) {
+    const fast = fastParse(text);
+    if (fast) return { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
+  }
+  return parseCarefully(file, text, what);
+}
+
+/** The careful path alone (after the binary and size checks): every node checked, positions kept. */
+export function parseCarefully(file: string, text: string, what = 'file'): ParseOutcome {
+  const diagnostics: Diagnostic[] = [];
+  const { isScalar, visit } = yamlLib();
+  const { doc, lineCounter } = buildTree(text);
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
   for (const e of doc.errors) {
@@ -116,7 +170,7 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     if (e instanceof ReferenceError) {
-      const alias = firstAlias(doc);
+      const alias = firstAlias(doc, visit);
       return {
         parsed: undefined,
         diagnostics: [
@@ -140,7 +194,7 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
   return { parsed: { file, text, value, doc, lineCounter }, diagnostics };
 }
 
-function firstAlias(doc: Document.Parsed): YamlNode | undefined {
+function firstAlias(doc: Document.Parsed, visit: typeof import('yaml').visit): YamlNode | undefined {
   let found: YamlNode | undefined;
   visit(doc, {
     Alias(_, node) {

@@ -1,4 +1,4 @@
-// The load pipeline every command starts with: read -> parse (positions kept) -> check structure
+// The load pipeline every command starts with: read -> parse (positions on demand) -> check structure
 // against schemas/ -> check semantic rules -> build the model. Reports every problem it finds;
 // `project` is present only when nothing is wrong.
 
@@ -160,14 +160,15 @@ function crossSagaRules(sagas: readonly ParsedSource[], facts: CatalogFacts | un
   for (const s of sagas) {
     const name = str(asRecord(asRecord(s.value)?.['saga'])?.['name']);
     if (name === undefined) continue;
-    const span = sources.span(s.file, '/saga/name', 'value') ?? {};
+    // Located only when reported: locating builds a syntax tree the clean case never needs.
+    const span = () => sources.span(s.file, '/saga/name', 'value') ?? {};
     const other = seen.get(name.toLowerCase());
     if (other !== undefined) {
-      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" is also defined in ${other}`, file: s.file, ...span });
+      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" is also defined in ${other}`, file: s.file, ...span() });
     } else seen.set(name.toLowerCase(), s.file);
     const clash = facts && [...facts.messages.keys()].find((m) => m.toLowerCase() === name.toLowerCase());
     if (clash) {
-      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" has the same name as message "${clash}": they would generate the same class`, file: s.file, ...span });
+      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" has the same name as message "${clash}": they would generate the same class`, file: s.file, ...span() });
     }
   }
   return out;

@@ -1,7 +1,9 @@
 // Builds the model (src/model/types.ts) from documents that passed validation: defaults filled
-// in, durations in milliseconds, versions ordered, every element with its source location.
+// in, durations in milliseconds, versions ordered, every element with its source location
+// (computed when first read: see lazy-location.ts).
 
 import { toPointer } from '../loader/json-pointer.js';
+import { lazyLocation } from '../loader/lazy-location.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type {
   AcceptedBreak,
@@ -20,7 +22,8 @@ import { DEFAULT_BACKOFF, DEFAULT_COMPATIBILITY, DEFAULT_MAX_ATTEMPTS, DEFAULT_S
 import { parseDuration } from './durations.js';
 
 export function normalizeCatalog(file: string, doc: unknown, index: SourceIndex): Catalog {
-  const loc = (segments: (string | number)[]): SourceLocation => index.locate(file, toPointer(segments)) ?? { file, line: 1, col: 1 };
+  const loc = (segments: (string | number)[]): SourceLocation =>
+    lazyLocation(() => index.locate(file, toPointer(segments)) ?? { file, line: 1, col: 1 });
   const root = asRecord(doc) ?? {};
   const info = asRecord(root['catalog']) ?? {};
   const description = str(info['description']);
@@ -40,7 +43,7 @@ export function normalizeCatalog(file: string, doc: unknown, index: SourceIndex)
           version: Number(k),
           ...(vDescription !== undefined ? { description: vDescription } : {}),
           payload: ver['payload'] as JsonSchema,
-          loc: index.locate(file, pointer) ?? loc(['messages', name]),
+          loc: lazyLocation(() => index.locate(file, pointer) ?? loc(['messages', name])),
           pointer,
         };
       })
@@ -91,7 +94,8 @@ export function normalizeCatalog(file: string, doc: unknown, index: SourceIndex)
 }
 
 export function normalizeSaga(file: string, doc: unknown, index: SourceIndex): Saga {
-  const loc = (segments: (string | number)[]): SourceLocation => index.locate(file, toPointer(segments)) ?? { file, line: 1, col: 1 };
+  const loc = (segments: (string | number)[]): SourceLocation =>
+    lazyLocation(() => index.locate(file, toPointer(segments)) ?? { file, line: 1, col: 1 });
   const saga = asRecord(asRecord(doc)?.['saga']) ?? {};
   const description = str(saga['description']);
   const steps: SagaStep[] = list(saga['steps']).map((raw, i) => {
