@@ -211,7 +211,14 @@ ${replies.map((r) => `  readonly ${r}?: ${r};\n`).join('')}}>;
 ${jsDoc([`How the ${saga.name} builds the payload of every message it sends. Implemented (by you) in ${sagaBuildersPath(saga)}.`])}export interface ${B} {
 ${built.map((b) => `  ${b.message.name}(data: ${D}): ${b.message.name};\n`).join('')}}
 
-${jsDoc([`The ${saga.name} state machine, as data (see docs/sagas.md for the diagram).`])}export const ${camelCase(saga.name)}Machine: SagaMachine = ${JSON.stringify(machine, null, 2)};
+${jsDoc([`The ${saga.name} state machine, as data (see docs/sagas.md for the diagram).`])}export const ${camelCase(saga.name)}Machine: SagaMachine = {
+  states: [
+${machine.states.map((state) => `    ${JSON.stringify(state)},`).join('\n')}
+  ],
+  transitions: [
+${machine.transitions.map((t) => `    ${JSON.stringify(t)},`).join('\n')}
+  ],
+};
 
 ${jsDoc([saga.description, `Orchestrated by the ${saga.orchestrator} service; started by ${saga.startedBy}; correlated by "${saga.correlationKey}".`])}export function ${sagaFactoryName(saga)}(builders: ${B}): SagaDefinition<${D}> {
   return {
