@@ -1,7 +1,9 @@
 // RFC 6901 JSON pointers: how every layer names a place inside a parsed document.
 
 export function escapePointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(segment);
+  // Checked first: almost no segment needs escaping, and pointers are built for every schema node.
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 export function unescapePointerSegment(segment: string): string {
@@ -9,7 +11,9 @@ export function unescapePointerSegment(segment: string): string {
 }
 
 export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + escapePointerSegment(s)).join('');
+  let out = '';
+  for (const s of segments) out += '/' + escapePointerSegment(s);
+  return out;
 }
 
 /** `''` and `'#'` are the whole document; a leading `#` (URI fragment form) is accepted. */

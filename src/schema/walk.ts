@@ -19,13 +19,15 @@ const SCHEMA_SINGLES = [
 ] as const;
 const SCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'] as const;
 
+const SUBSCHEMA_KEYWORDS: ReadonlySet<string> = new Set<string>([...SCHEMA_MAPS, ...SCHEMA_SINGLES, ...SCHEMA_ARRAYS, 'items', 'dependencies']);
+
 export function isSchemaObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Calls `visit` for every direct subschema of `schema` with its path relative to `schema`. */
 export function forEachSubschema(schema: unknown, visit: (sub: unknown, path: Segment[]) => void): void {
-  if (!isSchemaObject(schema)) return;
+  if (!isSchemaObject(schema) || !hasSubschemaKeyword(schema)) return;
   for (const k of SCHEMA_MAPS) {
     const m = schema[k];
     if (isSchemaObject(m)) for (const [name, sub] of Object.entries(m)) visit(sub, [k, name]);
@@ -42,6 +44,15 @@ export function forEachSubschema(schema: unknown, visit: (sub: unknown, path: Se
   if (isSchemaObject(deps)) {
     for (const [name, sub] of Object.entries(deps)) if (!Array.isArray(sub)) visit(sub, ['dependencies', name]);
   }
+}
+
+/**
+ * Most schema nodes are leaves (`{ type: string, format: uuid }`): one pass over their few keys
+ * spares the 25 keyword probes below, which dominate validating a catalog with thousands of payloads.
+ */
+function hasSubschemaKeyword(schema: Record<string, unknown>): boolean {
+  for (const k in schema) if (SUBSCHEMA_KEYWORDS.has(k)) return true;
+  return false;
 }
 
 /** Rebuilds a schema, letting `rewrite` replace any schema node (children are rebuilt first by `recurse`). */
