@@ -32,6 +32,34 @@ await admin.connect();
 const commitsSoFar = async () => Number((await admin.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
 // WAL flushes to disk: what commits physically cost (concurrent commits share a flush).
 const walSyncsSoFar = async () => Number((await admin.query('SELECT wal_sync FROM pg_stat_wal')).rows[0]?.wal_sync ?? 0);
+/** Deletes the run's topics and consumer groups (Kafka) or streams (NATS). */
+async function dropBrokerState(transport, prefix) {
+  if (transport === 'kafka') {
+    const { Kafka, logLevel } = await import('kafkajs');
+    const admin = new Kafka({ clientId: 'edasaga-bench-cleanup', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+      if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+  } else {
+    const { connect } = await import('nats');
+    const connection = await connect({ servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',') });
+    try {
+      const manager = await connection.jetstreamManager();
+      const names = [];
+      for await (const stream of manager.streams.list()) if (stream.config.name.startsWith(prefix)) names.push(stream.config.name);
+      for (const name of names) await manager.streams.delete(name);
+    } finally {
+      await connection.close();
+    }
+  }
+}
+
 async function dropSchemas(prefix) {
   const { rows } = await admin.query('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
   for (const row of rows) await admin.query(`DROP SCHEMA "${row.nspname}" CASCADE`);
@@ -72,12 +100,13 @@ try {
   for (const transport of TRANSPORTS) {
     const id = randomBytes(3).toString('hex');
     const schemaPrefix = `bench_${transport}_${id}_`;
+    const topicPrefix = `bench-${transport}-${id}-`;
     const port = 41000 + Math.floor(Math.random() * 2000);
     const env = {
       ...process.env,
       DATABASE_URL,
       EDASAGA_SCHEMA_PREFIX: schemaPrefix,
-      EDASAGA_TOPIC_PREFIX: `bench-${transport}-${id}-`,
+      EDASAGA_TOPIC_PREFIX: topicPrefix,
       EDASAGA_TRANSPORT: transport,
       PG_POOL_SIZE: String(POOL),
       PORT: String(port),
@@ -165,6 +194,7 @@ try {
         await exited;
       }
       await dropSchemas(schemaPrefix);
+      await dropBrokerState(transport, topicPrefix).catch((error) => console.warn(`could not clean ${transport}: ${error}`));
     }
   }
   console.log(`\nmachine: ${cpus().length} cpus, node ${process.version}; Kafka/NATS/PostgreSQL on the same machine`);
