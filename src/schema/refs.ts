@@ -52,6 +52,8 @@ const MAX_CHAIN = 64;
 
 export class RefResolver {
   private readonly files = new Map<string, LoadedFile>();
+  /** Answers by `fromFile` and `$ref`: a catalog repeats the same few refs thousands of times. */
+  private readonly resolved = new Map<string, RefResolution>();
 
   constructor(private readonly options: RefResolverOptions) {
     this.files.set(resolve(options.catalogFile), { ok: true, value: options.catalogDocument });
@@ -63,6 +65,16 @@ export class RefResolver {
 
   /** Resolves one `$ref` written in `fromFile`. Does not follow the target's own `$ref`. */
   resolveRef(ref: string, fromFile: string): RefResolution {
+    const key = `${fromFile}\u0000${ref}`;
+    let res = this.resolved.get(key);
+    if (res === undefined) {
+      res = this.resolveUncached(ref, fromFile);
+      this.resolved.set(key, res);
+    }
+    return res;
+  }
+
+  private resolveUncached(ref: string, fromFile: string): RefResolution {
     const hashAt = ref.indexOf('#');
     const filePart = hashAt === -1 ? ref : ref.slice(0, hashAt);
     const fragment = hashAt === -1 ? '' : ref.slice(hashAt);

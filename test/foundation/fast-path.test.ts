@@ -162,6 +162,25 @@ describe('hostile and unusual input takes the careful path', () => {
   });
 });
 
+describe('unusual but plain input takes the fast path and agrees', () => {
+  it.each([
+    ['double-quoted escapes', 'a: "\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\0\\a\\b\\e\\f\\v\\/\\ \\t\\"\\\\"\n'],
+    ['folded and literal scalars with indicators', 'a: >2\n   more\n  text\n\n  end\nb: |+\n  keep\n\nc: |-\n  strip\nd: >\n  f\n\n   g\n  h\n'],
+    ['multi-line plain and quoted', 'a: one\n  two\n\n  three\nb: "x\n  y\\\n  z"\nc: \'p\n\n  q\'\n'],
+    ['comments everywhere', '# top\na: # c\n  b: 1 # d\n# e\n  c: [1, # f\n    2]\n'],
+    ['flow JSON', '{"a": [1, 2.5, true, null, "s"], "b": {"c": {}}}'],
+    ['empty values', 'a:\nb: []\nc: {}\nd: ""\ne:\n  - \n  -\n'],
+    ['numbers', 'a: [0, -0, +1, 007, 0o17, 0x1F, 1e3, -1.5e-3, .5, 5., .inf, -.Inf, .NaN, 12345678901234567890]\n'],
+    ['bools and nulls', 'a: [true, True, TRUE, false, ~, null, Null, NULL, yes, no, on, off, y, n]\n'],
+    ['a leading BOM', '\uFEFFa: 1\n'],
+    ['unicode', 'ключ: значение\n"😀": ok\n'],
+  ])('%s', (_, text) => {
+    expect(fastParse(text.replace(/^\uFEFF/, ''))).toBeDefined();
+    expectSameParse('u.yaml', text);
+    expectSameParse('u.yaml', text, 0);
+  });
+});
+
 describe('generated documents (property)', () => {
   const plainChars = [...'0123456789+-._eExXoObaAfFinNlLuUsStTrR~ :#'];
   it('resolves plain scalars (values, keys, flow items) like the YAML 1.2 core schema of `yaml`', () => {
@@ -177,7 +196,7 @@ describe('generated documents (property)', () => {
   });
 
   const key = fc.oneof(fc.constantFrom('type', 'properties', 'required', 'items', 'enum', '1', '2', 'a b', 'x-y', "it's", 'q"q', 'true', '0x1F', '1e3', ''), fc.string({ maxLength: 6 }));
-  const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constantFrom('yes', 'no', '0o17', '-0x1', '1_000', '.inf', 'line\nbreak', ' lead', 'trail ', '#hash', 'a: b', '- x', '{x}', '[y]'));
+  const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constantFrom('yes', 'no', '0o17', '-0x1', '1_000', '.inf', 'line\nbreak', ' lead', 'trail ', '#hash', 'a: b', '- x', '{x}', '[y]'));
   const data = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
   })).value;
