@@ -56,7 +56,8 @@ describe('regeneration', () => {
 
   it('keeps an edit to a user-owned file', async () => {
     const path = layout.handlers('notification');
-    const edited = read(path).replace("ctx.log('TODO: handle OrderConfirmed', { subject: message.subject });", "ctx.log('sending confirmation mail', { to: message.data.customerId });");
+    const edited = read(path).replace("ctx.log('OrderConfirmed has no handler yet', { subject: message.subject });\n    throw new Error('not implemented: handle OrderConfirmed in src/services/notification/handlers.ts');", "ctx.log('sending confirmation mail', { to: message.data.customerId });");
+    expect(edited).toContain('sending confirmation mail');
     writeFileSync(join(dir, path), edited);
     const outcome = await gen(project(), { outDir: dir });
     expect(outcome.exitCode).toBe(0);

@@ -42,9 +42,13 @@ export const ${camelCase(service)}Consumes = [${messages.map((m) => m.name).join
   return { path: layout.serviceContract(service), ownership: 'generated', content };
 }
 
-function handlerMember(message: Message): string {
+// A skeleton throws rather than acknowledging: an unimplemented command would otherwise vanish and
+// leave its saga waiting for a timeout, and an event would be lost. Thrown, the message is retried
+// and then dead-lettered, where it waits to be replayed once the handler is written.
+function handlerMember(message: Message, service: string): string {
   return `${jsDoc([describe(message)], '  ')}  async ${message.name}(message: ${message.name}Message, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle ${message.name}', { subject: message.subject });
+    ctx.log('${message.name} has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle ${message.name} in ${layout.handlers(service)}');
   },
 `;
 }
@@ -53,7 +57,7 @@ function handlersFile(service: string, messages: readonly Message[]): PlannedFil
   const interfaceName = handlersInterfaceName(service);
   const objectName = handlersObjectName(service);
   const importPath = '../../generated/index.js';
-  const members = messages.map((m) => ({ name: m.name, text: handlerMember(m) }));
+  const members = messages.map((m) => ({ name: m.name, text: handlerMember(m, service) }));
   const names = ['HandlerContext', interfaceName, ...messages.map((m) => `${m.name}Message`)];
   const content = `// The ${service} service's message handlers. This file is yours: edasaga created it once and only
 // ever adds a handler here when the catalog gains a message this service consumes.

@@ -5,10 +5,12 @@ import type { HandlerContext, InventoryHandlers, ReserveInventoryMessage, Releas
 export const inventoryHandlers = {
   /** ReserveInventory (command from the inventory service, topic "inventory-commands"): Hold stock for every item of an order. */
   async ReserveInventory(message: ReserveInventoryMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle ReserveInventory', { subject: message.subject });
+    ctx.log('ReserveInventory has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle ReserveInventory in src/services/inventory/handlers.ts');
   },
   /** ReleaseInventory (command from the inventory service, topic "inventory-commands"): Give back stock held for an order (compensates ReserveInventory). */
   async ReleaseInventory(message: ReleaseInventoryMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle ReleaseInventory', { subject: message.subject });
+    ctx.log('ReleaseInventory has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle ReleaseInventory in src/services/inventory/handlers.ts');
   },
 } satisfies InventoryHandlers;

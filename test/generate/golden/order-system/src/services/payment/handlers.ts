@@ -5,10 +5,12 @@ import type { HandlerContext, PaymentHandlers, ProcessPaymentMessage, RefundPaym
 export const paymentHandlers = {
   /** ProcessPayment (command from the payment service, topic "payment-commands"): Charge the customer for an order. */
   async ProcessPayment(message: ProcessPaymentMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle ProcessPayment', { subject: message.subject });
+    ctx.log('ProcessPayment has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle ProcessPayment in src/services/payment/handlers.ts');
   },
   /** RefundPayment (command from the payment service, topic "payment-commands"): Give back the money charged for an order (compensates ProcessPayment). */
   async RefundPayment(message: RefundPaymentMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle RefundPayment', { subject: message.subject });
+    ctx.log('RefundPayment has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle RefundPayment in src/services/payment/handlers.ts');
   },
 } satisfies PaymentHandlers;

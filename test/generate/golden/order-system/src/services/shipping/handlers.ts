@@ -5,10 +5,12 @@ import type { HandlerContext, ShippingHandlers, ScheduleShipmentMessage, CancelS
 export const shippingHandlers = {
   /** ScheduleShipment (command from the shipping service, topic "shipping-commands"): Book a delivery for the order. */
   async ScheduleShipment(message: ScheduleShipmentMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle ScheduleShipment', { subject: message.subject });
+    ctx.log('ScheduleShipment has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle ScheduleShipment in src/services/shipping/handlers.ts');
   },
   /** CancelShipment (command from the shipping service, topic "shipping-commands"): Cancel a booked delivery (compensates ScheduleShipment). */
   async CancelShipment(message: CancelShipmentMessage, ctx: HandlerContext): Promise<void> {
-    ctx.log('TODO: handle CancelShipment', { subject: message.subject });
+    ctx.log('CancelShipment has no handler yet', { subject: message.subject });
+    throw new Error('not implemented: handle CancelShipment in src/services/shipping/handlers.ts');
   },
 } satisfies ShippingHandlers;
