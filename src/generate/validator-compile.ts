@@ -39,12 +39,16 @@ const require = createRequire(import.meta.url);
 const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
 const FORMATS_VERSION = (require('ajv-formats/package.json') as { version: string }).version;
 
+/** Bump when the shape of the emitted module changes, so modules on disk are not reused. */
+const MODULE_FORMAT = 2;
+
 /**
- * What a validator module is a function of: the job, ajv's and ajv-formats' versions and our options.
+ * What a validator module is a function of: the job, ajv's and ajv-formats' versions, our options and
+ * the module format.
  * Stored in the manifest, it lets `generate` reuse a module on disk instead of compiling it again.
  */
 export function jobHash(job: ValidatorJob): string {
-  return createHash('sha256').update(`${AJV_VERSION}\n${FORMATS_VERSION}\n${JSON.stringify(OPTIONS)}\n${JSON.stringify(job)}`).digest('hex');
+  return createHash('sha256').update(`${MODULE_FORMAT}\n${AJV_VERSION}\n${FORMATS_VERSION}\n${JSON.stringify(OPTIONS)}\n${JSON.stringify(job)}`).digest('hex');
 }
 
 /** One message's validators to compile: self-contained schemas (already bundled), by version. */
@@ -99,7 +103,7 @@ function formatsOf(job: ValidatorJob): string[] {
   return [...found].sort();
 }
 
-/** Rewrites `require("pkg/path")` to a hoisted ESM import of `pkg/path.js`. */
+/** Hoists ajv's `require("pkg/path")` calls to the top of an ES module, through createRequire. */
 export function toSelfContainedEsm(code: string): string {
   const imports = new Map<string, string>();
   const body = code.replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => {
@@ -111,6 +115,13 @@ export function toSelfContainedEsm(code: string): string {
     }
     return local;
   });
-  const header = [...imports].map(([specifier, local]) => `import ${local} from ${JSON.stringify(specifier)};\n`).join('');
+  // ajv's helpers are CommonJS. `require` gives their module.exports under every loader, whereas a
+  // default import means module.exports in Node but `exports.default` under bundler-style interop
+  // (vitest, esbuild), which broke the validators there.
+  const header =
+    imports.size === 0
+      ? ''
+      : `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n` +
+        [...imports].map(([specifier, local]) => `const ${local} = require(${JSON.stringify(specifier)});\n`).join('');
   return `${header}${body.replace(/^"use strict";/, '')}\n`;
 }
