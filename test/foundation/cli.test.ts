@@ -61,21 +61,21 @@ describe('edasaga validate', () => {
 
   it('uses ./catalog.yaml and sagas/*.yaml by default', () => {
     const r = cli(['validate'], { cwd: join(fixtures, 'wrong-kinds') });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('sagas/checkout.yaml:11:18: error E_WRONG_KIND');
   });
 
-  it('reports findings with positions and code frames (exit 1), no stack trace', () => {
+  it('reports mistakes with positions and code frames (exit 2), no stack trace', () => {
     const r = cli(['validate'], { cwd: join(fixtures, 'typo-property') });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(readFileSync(join(fixtures, 'typo-property/expected.txt'), 'utf8').replace(/^exit 1\n/, '') + '\n2 errors\n');
+    expect(r.stderr).toBe(readFileSync(join(fixtures, 'typo-property/expected.txt'), 'utf8').replace(/^exit 2\n/, '') + '\n2 errors\n');
     expect(r.stderr).not.toMatch(STACK);
   });
 
-  it('reports findings as JSON (exit 1)', () => {
+  it('reports mistakes as JSON (exit 2)', () => {
     const r = cli(['validate', '--format=json'], { cwd: join(fixtures, 'unknown-references') });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; file: string; line: number; col: number; hint?: string }[] };
     expect(out.ok).toBe(false);
     expect(out.diagnostics.map((d) => d.code)).toEqual(['E_UNKNOWN_SERVICE', 'E_UNKNOWN_MESSAGE', 'E_UNKNOWN_SERVICE', 'E_UNKNOWN_SERVICE', 'E_UNKNOWN_MESSAGE']);
@@ -86,7 +86,7 @@ describe('edasaga validate', () => {
     const dir = join(fixtures, 'valid');
     const saga = join(dir, 'sagas/checkout.yaml');
     const r = cli(['validate', '--catalog', join(dir, 'catalog.yaml'), '--saga', saga, '--saga', join(fixtures, 'wrong-kinds/sagas/checkout.yaml')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('E_DUPLICATE_NAME');
     expect(r.stderr).toContain('E_WRONG_KIND');
   });

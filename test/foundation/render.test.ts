@@ -54,10 +54,10 @@ describe('renderDiagnostics', () => {
 });
 
 describe('exit codes', () => {
-  it('0 ok or warnings, 1 findings, 2 unreadable input', () => {
+  it('0 ok or warnings, 2 for any error in the input', () => {
     expect(exitCodeFor([])).toBe(0);
     expect(exitCodeFor([{ code: 'W_X', severity: 'warning', message: '' }])).toBe(0);
-    expect(exitCodeFor([d])).toBe(1);
+    expect(exitCodeFor([d])).toBe(2);
     expect(exitCodeFor([d, { code: 'E_YAML_SYNTAX', severity: 'error', message: '' }])).toBe(2);
   });
 });
