@@ -50,13 +50,13 @@ describe('edasaga validate', () => {
   it('accepts the order-system example (exit 0)', () => {
     const r = cli(['validate', '--catalog', example]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^ok: .*catalog\.yaml is valid: 5 services, 17 messages, 1 saga \(OrderSaga\)\n$/);
+    expect(r.stdout).toMatch(/^ok: .*catalog\.yaml is valid: 5 services, 18 messages, 1 saga \(OrderSaga\)\n$/);
   });
 
   it('reports JSON on request', () => {
     const r = cli(['validate', '--catalog', example, '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, counts: { services: 5, messages: 17, sagas: 1 }, diagnostics: [], errors: 0, warnings: 0 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, counts: { services: 5, messages: 18, sagas: 1 }, diagnostics: [], errors: 0, warnings: 0 });
   });
 
   it('uses ./catalog.yaml and sagas/*.yaml by default', () => {

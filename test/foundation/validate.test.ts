@@ -31,7 +31,7 @@ describe('the order-system example', () => {
     const { catalog, sagas } = r.project!;
     expect(catalog).toMatchObject({ name: 'order-system', namespace: 'com.example.orders', file: join(root, 'examples/order-system/catalog.yaml') });
     expect(catalog.services.map((s) => s.name)).toEqual(['order', 'payment', 'inventory', 'shipping', 'notification']);
-    expect(catalog.messages).toHaveLength(17);
+    expect(catalog.messages).toHaveLength(18);
     const created = catalog.messages.find((m) => m.name === 'OrderCreated')!;
     expect(created).toMatchObject({ kind: 'event', service: 'order', topic: 'orders', key: 'orderId', compatibility: 'BACKWARD', acceptedBreaks: [] });
     expect(created.versions.map((v) => v.version)).toEqual([1, 2]);
@@ -46,7 +46,7 @@ describe('the order-system example', () => {
     expect(saga.steps.map((s) => s.name)).toEqual(['payment', 'inventory', 'shipping']);
     expect(saga.steps[0]).toMatchObject({ timeoutMs: 30_000, retry: { maxAttempts: 3, backoff: { initialMs: 200, multiplier: 2, maxMs: 5_000 } }, onFailure: ['PaymentFailed'] });
     // The shipping step leaves retry out: documented defaults.
-    expect(saga.steps[2]).toMatchObject({ timeoutMs: 60_000, onFailure: [], retry: { maxAttempts: 3, backoff: { initialMs: 200, multiplier: 2, maxMs: 10_000 } } });
+    expect(saga.steps[2]).toMatchObject({ timeoutMs: 60_000, onFailure: ['ShipmentFailed'], retry: { maxAttempts: 3, backoff: { initialMs: 200, multiplier: 2, maxMs: 10_000 } } });
   });
 
   it('positions point at the source', async () => {

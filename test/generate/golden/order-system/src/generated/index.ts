@@ -19,6 +19,7 @@ export * from './messages/inventory-released.js';
 export * from './messages/schedule-shipment.js';
 export * from './messages/cancel-shipment.js';
 export * from './messages/shipment-scheduled.js';
+export * from './messages/shipment-failed.js';
 export * from './messages/shipment-cancelled.js';
 export * from './registry.js';
 export * from './services/payment.js';

@@ -17,6 +17,7 @@ import { InventoryReleased, type InventoryReleasedMessage } from './messages/inv
 import { ScheduleShipment, type ScheduleShipmentMessage } from './messages/schedule-shipment.js';
 import { CancelShipment, type CancelShipmentMessage } from './messages/cancel-shipment.js';
 import { ShipmentScheduled, type ShipmentScheduledMessage } from './messages/shipment-scheduled.js';
+import { ShipmentFailed, type ShipmentFailedMessage } from './messages/shipment-failed.js';
 import { ShipmentCancelled, type ShipmentCancelledMessage } from './messages/shipment-cancelled.js';
 import { UnknownMessageError, type Decoder } from './support.js';
 
@@ -38,6 +39,7 @@ export type AnyMessage =
   | ScheduleShipmentMessage
   | CancelShipmentMessage
   | ShipmentScheduledMessage
+  | ShipmentFailedMessage
   | ShipmentCancelledMessage;
 
 /** Every message's companion object, by name. */
@@ -58,6 +60,7 @@ export const messages = {
   ScheduleShipment,
   CancelShipment,
   ShipmentScheduled,
+  ShipmentFailed,
   ShipmentCancelled,
 } as const;
 
@@ -71,7 +74,7 @@ export const topics: Readonly<Record<string, readonly MessageName[]>> = {
   "inventory-commands": ["ReserveInventory", "ReleaseInventory"],
   "inventory": ["InventoryReserved", "InventoryReservationFailed", "InventoryReleased"],
   "shipping-commands": ["ScheduleShipment", "CancelShipment"],
-  "shipping": ["ShipmentScheduled", "ShipmentCancelled"],
+  "shipping": ["ShipmentScheduled", "ShipmentFailed", "ShipmentCancelled"],
 };
 
 export function decoderKey(type: string, version: number): string {
