@@ -1,5 +1,5 @@
 // The fast way from YAML text to plain data, for the common case: a file with nothing the careful
-// parser (parse-yaml-full.ts, the `yaml` package) has to report. `yaml` keeps a syntax tree with a
+// parser (parseCarefully in parse-yaml.ts, the `yaml` package) has to report. `yaml` keeps a syntax tree with a
 // position for every node and takes 1-2 s on a 3.7 MiB catalog; js-yaml builds plain data in about
 // a tenth of that. Positions are only needed to *report* something, and SourceIndex computes them
 // lazily (see region-locator.ts), so a clean catalog never pays for the syntax tree.
@@ -9,10 +9,21 @@
 // false alarm only costs speed. The careful path takes over for:
 // - any js-yaml error (syntax, duplicate keys, bad indentation, too deep): the careful path
 //   reports it with its designed message and position;
-// - anchors, aliases, tags and merge keys (`&a`, `*a`, `!tag`, `<<`), found by a textual check:
-//   alias bombs are stopped by the careful path's alias limit, tags are reported there;
+// - anchors, aliases, tags and merge keys (`&a`, `*a`, `!tag`, `<<`): alias bombs are stopped by
+//   the careful path's alias limit, tags are reported there. Anchors and tags are found by a
+//   textual check; an alias without an anchor fails both parsers; `<<` is looked for among the keys;
 // - directives and document markers (`%YAML`, `---`, `...`): several documents are an error there;
-// - explicit (`? `) and collection keys (`[a]: b`, `{a: b}: c`), and tabs;
+// - a flow collection or quoted scalar that spans lines (js-yaml reads some that `yaml` refuses:
+//   continuation lines not indented enough), or is followed by `#` with no space; a flow
+//   collection as a key of a flow mapping (`{ a: 1, [b] }`);
+// - empty sequence entries and compact nested sequences (js-yaml reads `- -\n- x` as [[null, x]],
+//   YAML as [[null], x]; `k:\n  -\n-` as a list of two, where YAML sees an error);
+// - explicit (`? `) and collection keys (`[a]: b`, `{a: b}: c`), tabs, and `#` right after a
+//   bracket or comma (js-yaml reads a comment there, `yaml` an error);
+// - block scalar indentation indicators (`|2`) and lines of only spaces (the two read block
+//   scalars differently there);
+// - a comment line between a key and its value on a later line, no more indented than the key;
+// - a `\` at the end of a line (an escaped line break; the two disagree about empty lines after it);
 // - keys the careful path refuses or converts differently: `__proto__`, `constructor`,
 //   `prototype`, a null key (js-yaml would turn it into "null", `yaml` into ""), keys longer than
 //   1024 characters (an error in `yaml`'s strict mode);
@@ -60,37 +71,114 @@ const coreFloat = new jsYaml.Type('tag:yaml.org,2002:float', {
 const CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] });
 
 /**
- * Text the fast path does not try. Anchors, aliases and tags start a node: at the start of a line
- * or after whitespace, a flow indicator or a `:`; so does an explicit key `? `. A flow collection
- * used as a key ends in `]` or `}` followed by `:`. Over-matching (`a * b` in a description) only
- * sends the file down the careful path.
+ * Text the fast path does not try. Anchors and tags start a node: at the start of a line or after
+ * whitespace, a flow indicator or a `:`; so does an explicit key `? `. A flow collection used as a
+ * key ends in `]` or `}` followed by `:`. Over-matching (`Q & &A` in a description) only sends the
+ * file down the careful path. Merge keys are found among the parsed keys (js-yaml reads `<<` as a
+ * plain key with this schema).
  */
 const NEEDS_CAREFUL_PATH = new RegExp(
   [
-    String.raw`(?:^|[\s\[\]{},:])[&*][^\s\[\]{},]`, // anchor or alias
+    // Anchors only: without one, an alias is an error for both parsers (then the careful path reports it).
+    String.raw`(?:^|[\s\[\]{},:])&[^\s\[\]{},]`,
     String.raw`(?:^|[\s\[\]{},:])!`, // tag
-    String.raw`<<`, // merge key
     String.raw`^(?:%|---|\.\.\.)`, // directive, document marker
     String.raw`(?:^|[\s\[{,])\?(?:[\s]|$)`, // explicit key
-    String.raw`[\]}][ ]*:(?:[\s,\[\]{}]|$)`, // collection as key
+    String.raw`[\]}][ ]*:`, // collection as key (in flow, `{a}:b` needs no space after the colon)
+    // A comment not separated by a space: js-yaml accepts one in flow collections, `yaml` refuses it
+    // (after a closing quote or bracket: see FlowCheck).
+    String.raw`[,\[\]{}]#`,
+    String.raw`-[ ]+-(?:\s|$)`, // compact nested sequence (`- - a`): js-yaml nests an empty one wrongly
+    String.raw`^[ ]*-[ ]*(?:#.*)?\r?$`, // an empty sequence entry: js-yaml then takes a less indented `- x` into the same sequence
+    String.raw`\\\r?$`, // an escaped line break in a double-quoted scalar: the two disagree on the empty lines after it
+    // Block scalars: the two disagree on explicit indentation indicators (`|2`) and on lines of only spaces.
+    String.raw`[|>][-+]?[1-9]`,
+    String.raw`^[ ]+\r?$`,
     String.raw`\t`,
   ].join('|'),
   'm',
 );
 
+/**
+ * A key whose value starts on a later line, with a comment line between them no more indented than
+ * the key: `yaml` refuses some of these (`x:\n#c\n 0\ny: 1`), js-yaml reads them all.
+ */
+const COMMENT_BEFORE_VALUE = /^([ ]*)[^\s#][^\n]*:[ ]*(?:#[^\n]*)?\r?\n(?:[ ]*(?:#[^\n]*)?\r?\n)*?(?![ ]*\r?\n)(?!\1[ ])[ ]*#/m;
+
 const MAX_KEY_LENGTH = 1024;
 
 /** Plain data for `text`, or undefined when the careful path must decide (see the header). */
 export function fastParse(text: string): { value: unknown } | undefined {
-  if (NEEDS_CAREFUL_PATH.test(text)) return undefined;
+  if (NEEDS_CAREFUL_PATH.test(text) || COMMENT_BEFORE_VALUE.test(text)) return undefined;
+  const flows = new FlowCheck(text);
   let value: unknown;
   try {
-    value = jsYaml.load(text, { schema: CORE_1_2 });
+    value = jsYaml.load(text, { schema: CORE_1_2, listener: flows.listener });
   } catch {
     return undefined;
   }
-  if (value === null || value === undefined) return undefined;
+  if (value === null || value === undefined || flows.found) return undefined;
   return keysAreSafe(value) ? { value } : undefined;
+}
+
+/**
+ * Finds, through js-yaml's parse events:
+ * - flow collections and quoted scalars that span lines, or have a comment glued to their end
+ *   (`"a"#c`). `yaml` refuses continuation lines not indented more than the enclosing block, and
+ *   unseparated comments, where js-yaml reads on; telling those apart would mean tracking YAML's
+ *   indentation rules, so any multi-line one takes the careful path;
+ * - a flow collection written as a key of a flow mapping without a colon (`{ a: 1, [b] }`):
+ *   `yaml` reports a complex key, js-yaml turns it into the string "b".
+ * Only the first character of each node is looked at, and whole lines only for multi-line ones.
+ */
+class FlowCheck {
+  found = false;
+  private readonly starts: number[] = [];
+  /** Per open node: a flow collection child sits where a flow mapping has its keys. */
+  private readonly collectionAtEntryStart: boolean[] = [];
+
+  constructor(private readonly text: string) {}
+
+  readonly listener = (event: 'open' | 'close', state: jsYaml.State): void => {
+    if (event === 'open') {
+      this.starts.push(state.position);
+      this.collectionAtEntryStart.push(false);
+      return;
+    }
+    const start = this.starts.pop()!;
+    const keyLikeChild = this.collectionAtEntryStart.pop()!;
+    if (this.found) return;
+    const text = this.text;
+    const end = state.position;
+    const first = skipSpaceAndComments(text, start, end);
+    const c = text.charCodeAt(first);
+    const flowCollection = state.kind !== 'scalar' && (c === 91 /* [ */ || c === 123 /* { */);
+    const quoted = state.kind === 'scalar' && (c === 34 /* " */ || c === 39 /* ' */);
+    if (!flowCollection && !quoted) return;
+    const firstBreak = text.indexOf('\n', first);
+    if ((firstBreak !== -1 && firstBreak < end) || text.charCodeAt(end) === 35 /* # */ || (keyLikeChild && c === 123)) {
+      this.found = true;
+      return;
+    }
+    if (flowCollection && this.collectionAtEntryStart.length > 0) {
+      let p = first - 1;
+      while (p >= 0 && text.charCodeAt(p) === 32) p--;
+      const before = text.charCodeAt(p);
+      if (before === 123 /* { */ || before === 44 /* , */) this.collectionAtEntryStart[this.collectionAtEntryStart.length - 1] = true;
+    }
+  };
+}
+
+function skipSpaceAndComments(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13) i++;
+    else if (c === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? end : nl;
+    } else break;
+  }
+  return i;
 }
 
 function keysAreSafe(root: unknown): boolean {
@@ -103,7 +191,7 @@ function keysAreSafe(root: unknown): boolean {
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key) || key === 'null' || key.length > MAX_KEY_LENGTH) return false;
+      if (FORBIDDEN_KEYS.has(key) || key === 'null' || key === '<<' || key.length > MAX_KEY_LENGTH) return false;
       const item = (v as Record<string, unknown>)[key];
       if (item !== null && typeof item === 'object') stack.push(item);
     }
