@@ -17,6 +17,11 @@ export const scenarios: readonly DemoScenario[] = [
     expect: 'CANCELLED',
   },
   {
+    name: 'Compensation: paid and reserved, but no delivery to Antarctica (AQ is not in SHIP_TO_COUNTRIES), so the stock is released and the payment refunded',
+    body: { customerId: 'dave', items: [{ sku: 'SKU-2', quantity: 3, unitPrice: eur(1200) }], total: eur(3600), shippingAddress: { line1: 'McMurdo Station', city: 'Ross Island', postalCode: '96599', country: 'AQ' } },
+    expect: 'CANCELLED',
+  },
+  {
     name: 'Payment declined (total above PAYMENT_DECLINE_ABOVE, default 1,000.00): nothing to undo',
     body: { customerId: 'carol', items: [{ sku: 'SKU-3', quantity: 1, unitPrice: eur(250000) }], total: eur(250000) },
     expect: 'CANCELLED',

@@ -112,6 +112,24 @@ describe.each(backends)('OrderSaga on $name', ({ databaseUrl }) => {
     expect(kinds).toEqual(['order-cancelled', 'payment-refunded']);
   });
 
+  it('compensation: an address we cannot deliver to releases the stock, then refunds the payment, then cancels', async () => {
+    const before = await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'");
+    const antarctica = { line1: 'McMurdo Station', city: 'Ross Island', postalCode: '96599', country: 'AQ' };
+    const { id, status, steps } = await placeAndWait(system, { ...order('SKU-2', 2400), shippingAddress: antarctica });
+    expect(status).toBe('CANCELLED');
+    expect((await view(system, id)).state).toBe('COMPENSATED');
+    // Reverse order: the stock held by the inventory step goes back before the payment step is undone.
+    expect(steps.map((s) => s.message)).toEqual(['OrderCreated', 'PaymentCompleted', 'InventoryReserved', 'ShipmentFailed', 'InventoryReleased', 'PaymentRefunded']);
+    expect(await query(system, 'shipping', 'SELECT status FROM shipments WHERE order_id = ?', [id])).toEqual([]);
+    expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([{ status: 'RELEASED' }]);
+    expect(await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'")).toEqual(before);
+    expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'REFUNDED' }]);
+    // OrderCancelled was published (the notification service got it, with the reason) after the refund.
+    const notes = await query(system, 'notification', 'SELECT kind, text FROM notifications WHERE order_id = ? ORDER BY kind', [id]);
+    expect(notes.map((r) => r['kind'])).toEqual(['order-cancelled', 'payment-refunded']);
+    expect(String(notes[0]?.['text'])).toContain('cannot deliver to AQ');
+  });
+
   it('a declined payment cancels without charging', async () => {
     const { id, status } = await placeAndWait(system, order('SKU-3', 500_000));
     expect(status).toBe('CANCELLED');

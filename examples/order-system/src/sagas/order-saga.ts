@@ -40,7 +40,7 @@ export const orderSagaBuilders = {
     return { orderId: data.start.orderId, customerId: data.start.customerId, ...optional('shipmentId', data.replies.ShipmentScheduled?.shipmentId) };
   },
   OrderCancelled(data: OrderSagaData): OrderCancelled {
-    const failure = data.replies.PaymentFailed ?? data.replies.InventoryReservationFailed;
+    const failure = data.replies.PaymentFailed ?? data.replies.InventoryReservationFailed ?? data.replies.ShipmentFailed;
     return { orderId: data.start.orderId, customerId: data.start.customerId, reason: failure?.reason ?? 'a step did not answer in time' };
   },
 } satisfies OrderSagaBuilders;
