@@ -48,6 +48,49 @@ describe.skipIf(skip)('kafka transport', () => {
   });
 });
 
+// The services' setting (transportFromEnv): keys of one partition handled side by side.
+describe.skipIf(skip)('kafka transport, keys consumed concurrently', () => {
+  transportContract({
+    name: 'kafka (keysConsumedConcurrently 8)',
+    create: () => createKafkaTransport({ ...KAFKA_TEST_OPTIONS, keysConsumedConcurrently: 8 }),
+    dropTopics: dropKafkaTopics,
+    otherKeysFlowDuringRetry: true,
+    waitMs: 30_000,
+  });
+});
+
+describe.skipIf(skip)('kafka transport, keys consumed concurrently: a retry holds only its key', () => {
+  const t = `edasaga-test-${Math.random().toString(36).slice(2, 10)}-keys`;
+  let transport: Transport | undefined;
+
+  afterAll(async () => {
+    await transport?.close();
+    await dropKafkaTopics(transport!, [t], [`${t}-g`]);
+  });
+
+  it('lets a key that shares the partition pass a retrying message, and keeps each key in order', async () => {
+    transport = await createKafkaTransport({ ...KAFKA_TEST_OPTIONS, partitions: 1, keysConsumedConcurrently: 4 });
+    await transport.ensureTopics([t]);
+    const handled: string[] = [];
+    await transport.subscribe({
+      group: `${t}-g`,
+      topics: [t],
+      handle: async (d) => {
+        const { n } = JSON.parse(d.message.body) as { n: number };
+        if (d.message.key === 'slow' && n === 0 && d.attempt === 1) return { kind: 'retry', delayMs: 500 };
+        handled.push(`${d.message.key}${n}`);
+        return { kind: 'ack' };
+      },
+    });
+    await transport.publish([message(t, 'slow', { n: 0 }), message(t, 'other', { n: 1 }), message(t, 'slow', { n: 2 }), message(t, 'other', { n: 3 })]);
+    await waitFor('all messages', () => handled.length >= 4, 30_000);
+    // In one batch (published together): `other` goes on while `slow` waits; each key keeps its order.
+    expect(handled.filter((h) => h.startsWith('slow'))).toEqual(['slow0', 'slow2']);
+    expect(handled.filter((h) => h.startsWith('other'))).toEqual(['other1', 'other3']);
+    expect(handled.indexOf('other1')).toBeLessThan(handled.indexOf('slow0'));
+  });
+});
+
 describe.skipIf(skip)('kafka transport: delivery cap', () => {
   deliveryCapTest((maxDeliveries) => createKafkaTransport({ ...KAFKA_TEST_OPTIONS, maxDeliveries }), dropKafkaTopics, 30_000);
 });

@@ -74,6 +74,9 @@ export function transportConfigFromEnv(env: Env = process.env): TransportConfig 
   return config;
 }
 
+/** Keys of one Kafka partition a service handles at the same time (see KafkaTransportOptions). */
+const SERVICE_KEY_CONCURRENCY = 16;
+
 export interface TransportFromEnvOptions extends Pick<BrokerDeliveryOptions, 'onHandlerError' | 'errorRetryDelayMs'> {
   /** The process's shared in-process transport, used instead of a new one when that is selected. */
   readonly inProcess?: Transport;
@@ -95,7 +98,9 @@ export async function transportFromEnv(env: Env = process.env, options: Transpor
     case 'kafka': {
       const { createKafkaTransport } = await import('./kafka.js');
       const { kind: _kind, ...kafka } = config;
-      return createKafkaTransport({ ...delivery, ...kafka });
+      // Services handle different keys of a partition side by side (order per key is kept): one
+      // key at a time would leave them waiting on database round trips.
+      return createKafkaTransport({ ...delivery, ...kafka, keysConsumedConcurrently: SERVICE_KEY_CONCURRENCY });
     }
     case 'nats': {
       const { createNatsTransport } = await import('./nats.js');

@@ -11,7 +11,6 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
   deadLetterTopic,
-  type DeliveryOutcome,
   type SubscribeOptions,
   type Subscription,
   type Transport,
@@ -34,6 +33,13 @@ export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   readonly partitions?: number;
   /** Partitions one subscription handles at the same time. Default 3. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Keys of one partition's fetched batch handled at the same time, each key's messages still one
+   * after another. Default 1: the partition is handled strictly in offset order, and a retrying
+   * message holds every key behind it. Above 1, a retry holds only its own key (and the next batch
+   * of the partition, which is fetched once this one is done).
+   */
+  readonly keysConsumedConcurrently?: number;
   /** A new consumer group starts at the oldest retained message (default) or at the newest. */
   readonly fromBeginning?: boolean;
   /** Consumer group session timeout. Default 10 000 ms (a dead member is noticed after this). */
@@ -281,36 +287,107 @@ class KafkaSubscription implements Subscription {
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
-    for (const record of batch.messages) {
-      if (this.abort.signal.aborted || !payload.isRunning() || payload.isStale()) return;
-      const message = toTransportMessage(batch.topic, record);
-      const attemptKey = `${batch.topic}\u0000${batch.partition}\u0000${record.offset}`;
-      for (;;) {
-        const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
-        this.attempts.set(attemptKey, attempt);
-        // Heartbeats go on while the handler runs, so a slow handler does not cost the membership.
-        // A failed beat (rebalance) is seen again by the explicit heartbeat after the message.
-        const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
-        let outcome: DeliveryOutcome;
-        try {
-          outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
-        } finally {
-          clearInterval(beating);
+    const records = batch.messages;
+    if (records.length === 0) return;
+    const stopped = (): boolean => this.abort.signal.aborted || !payload.isRunning() || payload.isStale();
+    // Heartbeats go on while handlers run, so slow handlers do not cost the membership. A failed
+    // beat (rebalance) is seen again by the explicit heartbeats between messages.
+    const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
+    try {
+      const concurrency = Math.max(1, this.config.keysConsumedConcurrently ?? 1);
+      if (concurrency === 1) {
+        for (const record of records) {
+          if (stopped() || !(await this.deliver(batch.topic, batch.partition, record, payload))) return;
+          payload.resolveOffset(record.offset);
+          await payload.commitOffsetsIfNecessary();
+          await payload.heartbeat();
         }
-        if (outcome.kind === 'retry') {
-          // The partition waits here; heartbeats keep the membership. A heartbeat that reports a
-          // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
-          const waited = await waitWithKeepAlive(outcome.delayMs, this.abort.signal, payload.heartbeat, heartbeatEveryMs);
-          if (!waited || !payload.isRunning() || payload.isStale()) return;
-          continue;
-        }
-        if (outcome.kind === 'dead-letter' && !(await this.moveToDeadLetter(message, attempt, outcome.reason, payload))) return;
-        break;
+        return;
       }
+      await this.handleByKey(records, concurrency, stopped, payload);
+    } finally {
+      clearInterval(beating);
+    }
+  }
+
+  /**
+   * Handles the batch's keys concurrently (at most `concurrency` at once), each key's messages one
+   * after another. An offset is resolved only once it and every earlier message of the batch are
+   * done, so a crash redelivers whatever was not finished (the inbox absorbs the repeats).
+   */
+  private async handleByKey(
+    records: readonly KafkaMessage[],
+    concurrency: number,
+    stopped: () => boolean,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const { batch } = payload;
+    const byKey = new Map<string, number[]>();
+    records.forEach((record, index) => {
+      const key = record.key === null ? '' : record.key.toString('latin1');
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [index]);
+      else list.push(index);
+    });
+    const done = new Array<boolean>(records.length).fill(false);
+    let resolved = 0;
+    let failure: unknown;
+    let committing: Promise<void> = Promise.resolve();
+    const queues = [...byKey.values()];
+    let nextQueue = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const queue = queues[nextQueue++];
+        if (queue === undefined) return;
+        for (const index of queue) {
+          if (failure !== undefined || stopped()) return;
+          const record = records[index]!;
+          if (!(await this.deliver(batch.topic, batch.partition, record, payload))) return;
+          done[index] = true;
+          let advanced = false;
+          while (resolved < records.length && done[resolved]) {
+            resolved += 1;
+            advanced = true;
+          }
+          if (advanced) {
+            payload.resolveOffset(records[resolved - 1]!.offset);
+            // One commit at a time; kafkajs commits only when its interval has passed.
+            committing = committing.then(() => payload.commitOffsetsIfNecessary()).catch(() => undefined);
+          }
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queues.length) }, () =>
+        worker().catch((error: unknown) => {
+          failure ??= error;
+        }),
+      ),
+    );
+    await committing;
+    if (failure !== undefined) throw failure;
+    await payload.heartbeat();
+  }
+
+  /** Delivers one record until it is acked or dead-lettered; false when the partition is given up first. */
+  private async deliver(topic: string, partition: number, record: KafkaMessage, payload: EachBatchPayload): Promise<boolean> {
+    const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
+    const message = toTransportMessage(topic, record);
+    const attemptKey = `${topic}\u0000${partition}\u0000${record.offset}`;
+    for (;;) {
+      const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
+      this.attempts.set(attemptKey, attempt);
+      const outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
+      if (outcome.kind === 'retry') {
+        // The key waits here; heartbeats keep the membership. A heartbeat that reports a
+        // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
+        const waited = await waitWithKeepAlive(outcome.delayMs, this.abort.signal, payload.heartbeat, heartbeatEveryMs);
+        if (!waited || !payload.isRunning() || payload.isStale()) return false;
+        continue;
+      }
+      if (outcome.kind === 'dead-letter' && !(await this.moveToDeadLetter(message, attempt, outcome.reason, payload))) return false;
       this.attempts.delete(attemptKey);
-      payload.resolveOffset(record.offset);
-      await payload.commitOffsetsIfNecessary();
-      await payload.heartbeat();
+      return true;
     }
   }
 
