@@ -177,16 +177,34 @@ const address = { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', c
 
 export type Expected = 'CONFIRMED' | 'CANCELLED';
 
-/** A mix of orders: happy path, out of stock after payment (refund), declined payment. */
+/**
+ * In `npm run demo`'s output, the timeline of an order whose shipment failed after payment and
+ * reservation: the compensations run in reverse order (stock released, then payment refunded), and
+ * only then is OrderCancelled published.
+ */
+export const UNDONE_IN_REVERSE =
+  /inventory\s+InventoryReserved\s+INVENTORY_PENDING -> SHIPPING_PENDING.*\n.*shipping\s+ShipmentFailed\s+SHIPPING_PENDING -> COMPENSATING_INVENTORY\s+\(sent ReleaseInventory.*\n.*inventory\s+InventoryReleased\s+COMPENSATING_INVENTORY -> COMPENSATING_PAYMENT\s+\(sent RefundPayment.*\n.*payment\s+PaymentRefunded\s+COMPENSATING_PAYMENT -> COMPENSATED\s+\(published OrderCancelled\)/;
+
+/** An address outside the template's default SHIP_TO_COUNTRIES: shipping answers ShipmentFailed. */
+const undeliverable = { line1: 'McMurdo Station', city: 'Ross Island', postalCode: '96599', country: 'AQ' };
+
+/**
+ * A mix of orders, in turn: happy path; out of stock after payment (refund); declined payment; paid
+ * and reserved, then no delivery to the address (stock released, then refund). Of `count` orders,
+ * ceil(count / 4) are confirmed, and floor(count / 4) of the last kind hold stock before they are cancelled.
+ */
 export function mixedOrders(count: number): { body: unknown; expect: Expected }[] {
   return Array.from({ length: count }, (_, i) => {
-    switch (i % 3) {
+    const quantity = 1 + (Math.floor(i / 4) % 4);
+    switch (i % 4) {
       case 0:
-        return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-1', quantity: 1 + (i % 4), unitPrice: eur(1000) }], total: eur(1000 * (1 + (i % 4))), shippingAddress: address }, expect: 'CONFIRMED' as const };
+        return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-1', quantity, unitPrice: eur(1000) }], total: eur(1000 * quantity), shippingAddress: address }, expect: 'CONFIRMED' as const };
       case 1:
         return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-2', quantity: 2, unitPrice: eur(500) }, { sku: `OOS-${i}`, quantity: 1, unitPrice: eur(500) }], total: eur(1500) }, expect: 'CANCELLED' as const };
-      default:
+      case 2:
         return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-3', quantity: 1, unitPrice: eur(900_000) }], total: eur(900_000) }, expect: 'CANCELLED' as const };
+      default:
+        return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-2', quantity, unitPrice: eur(700) }], total: eur(700 * quantity), shippingAddress: undeliverable }, expect: 'CANCELLED' as const };
     }
   });
 }
@@ -260,11 +278,14 @@ export function postgresQuery(connectionString: string, schemaPrefix: string): Q
  * The invariants of the order flow, over every order the system knows:
  * every saga is terminal; a confirmed order has exactly one payment, charged, and one reservation,
  * held; a cancelled order has no charged payment left (refunded, or never charged) and no stock
- * held; stock is conserved; no service has an undispatched outbox row. Returns what is wrong, and
- * the counts by final state.
+ * held, and one whose stock had been reserved (then released) had been charged and was refunded;
+ * stock is conserved; no service has an undispatched outbox row. Returns what is wrong, the counts
+ * by final state, and how many cancelled orders had their stock released and payment refunded
+ * (so that a test can make sure that path was taken at all).
  */
-export async function checkFinalState(query: Query, services: readonly string[]): Promise<{ problems: string[]; states: Record<string, number> }> {
+export async function checkFinalState(query: Query, services: readonly string[]): Promise<{ problems: string[]; states: Record<string, number>; releasedAndRefunded: number }> {
   const problems: string[] = [];
+  let releasedAndRefunded = 0;
   const sagas = await query('order', 'SELECT id, state, terminal FROM edasaga_sagas');
   const states: Record<string, number> = {};
   for (const saga of sagas) states[String(saga['state'])] = (states[String(saga['state'])] ?? 0) + 1;
@@ -279,6 +300,11 @@ export async function checkFinalState(query: Query, services: readonly string[])
     } else if (saga['state'] === 'COMPENSATED') {
       if (payments.some((p) => p['status'] !== 'REFUNDED')) problems.push(`cancelled ${id}: payment not refunded ${JSON.stringify(payments)}`);
       if (reservations.some((r) => r['status'] !== 'RELEASED')) problems.push(`cancelled ${id}: stock not released ${JSON.stringify(reservations)}`);
+      if (reservations.length > 0) {
+        // The payment step comes first: stock is only ever reserved for a charged order.
+        if (payments.length !== 1 || payments[0]?.['status'] !== 'REFUNDED') problems.push(`cancelled ${id} held stock: payments ${JSON.stringify(payments)}`);
+        else if (reservations.length === 1 && reservations[0]?.['status'] === 'RELEASED') releasedAndRefunded += 1;
+      }
     } else {
       problems.push(`saga ${id} ended in ${String(saga['state'])}`);
     }
@@ -297,7 +323,7 @@ export async function checkFinalState(query: Query, services: readonly string[])
     const [row] = await query(service, 'SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
     if (Number(row?.['n']) !== 0) problems.push(`${service}: ${String(row?.['n'])} undispatched outbox row(s)`);
   }
-  return { problems, states };
+  return { problems, states, releasedAndRefunded };
 }
 
 export const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] as const;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import {
   SERVICES,
+  UNDONE_IN_REVERSE,
   assertBuilt,
   background,
   checkFinalState,
@@ -175,6 +176,7 @@ for (const transport of ['kafka', 'nats'] as const) {
         const demo = await run(npm, ['run', 'demo'], { cwd: dir, env: { ...env, API_URL: base, DEMO_TIMEOUT_MS: '60000' }, timeoutMs: 120_000 });
         expect(demo.code, `${describeRun(demo)}\n--- services ---\n${system.output().slice(-4000)}`).toBe(0);
         expect(demo.stdout).toContain(`Driving the system at ${base}`);
+        expect(demo.stdout).toMatch(UNDONE_IN_REVERSE);
         expect(demo.stdout).toContain('Every scenario ended as expected.');
         const bad = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'x', items: [{ sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'euro' } }], total: { amount: 1, currency: 'EUR' } }) });
         expect(bad.status).toBe(400);
@@ -197,12 +199,14 @@ for (const transport of ['kafka', 'nats'] as const) {
       for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
       const query = postgresQuery(DATABASE_URL, schemaPrefix);
       try {
-        const { problems, states } = await checkFinalState(query, SERVICES);
+        const { problems, states, releasedAndRefunded } = await checkFinalState(query, SERVICES);
         expect(problems).toEqual([]);
-        // 3 demo scenarios (1 confirmed, 2 cancelled) + 30 orders (10 confirmed, 20 cancelled).
-        expect(states).toEqual({ COMPLETED: 11, COMPENSATED: 22 });
+        // 4 demo scenarios (1 confirmed, 3 cancelled, 1 of them after reserving stock) + 30 orders
+        // (8 confirmed, 22 cancelled, 7 of them after reserving stock).
+        expect(states).toEqual({ COMPLETED: 9, COMPENSATED: 25 });
+        expect(releasedAndRefunded).toBe(8);
         const notified = await query('notification', "SELECT COUNT(*) AS n FROM notifications WHERE kind = 'order-confirmed'");
-        expect(Number(notified[0]?.['n'])).toBe(11);
+        expect(Number(notified[0]?.['n'])).toBe(9);
       } finally {
         await query.close();
       }
