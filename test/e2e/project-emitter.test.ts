@@ -97,7 +97,7 @@ describe('project emitter', () => {
     expect(builders).toContain('amount: todo("OrderSaga: ProcessPayment.amount"),');
     expect(builders).toContain('paymentId: requireReply(data, "PaymentCompleted").paymentId,');
     expect(builders).toContain('...optional("shipmentId", data.replies.ShipmentScheduled?.shipmentId),');
-    expect(builders).toContain('reason: data.replies.PaymentFailed?.reason ?? requireReply(data, "InventoryReservationFailed").reason,');
+    expect(builders).toContain('reason: data.replies.PaymentFailed?.reason ?? data.replies.InventoryReservationFailed?.reason ?? requireReply(data, "ShipmentFailed").reason,');
     expect(file('src/sagas/order-saga.ts').extend?.container).toBe('orderSagaBuilders');
   });
 
