@@ -12,7 +12,8 @@
 // - anchors, aliases, tags and merge keys (`&a`, `*a`, `!tag`, `<<`): alias bombs are stopped by
 //   the careful path's alias limit, tags are reported there. Anchors and tags are found by a
 //   textual check; an alias without an anchor fails both parsers; `<<` is looked for among the keys;
-// - directives and document markers (`%YAML`, `---`, `...`): several documents are an error there;
+// - directives and document markers (`%YAML`, `---`, `...`; but for a `---` first line): several
+//   documents are an error there;
 // - a flow collection or quoted scalar that spans lines (js-yaml reads some that `yaml` refuses:
 //   continuation lines not indented enough), or is followed by `#` with no space; a flow
 //   collection as a key of a flow mapping (`{ a: 1, [b] }`);
@@ -105,11 +106,17 @@ const NEEDS_CAREFUL_PATH = new RegExp(
  */
 const COMMENT_BEFORE_VALUE = /^([ ]*)[^\s#][^\n]*:[ ]*(?:#[^\n]*)?\r?\n(?:[ ]*(?:#[^\n]*)?\r?\n)*?(?![ ]*\r?\n)(?!\1[ ])[ ]*#/m;
 
+const LEADING_DOCUMENT_START = /^(?:[ ]*(?:#[^\n]*)?\r?\n)*---\r?\n/;
+
 const MAX_KEY_LENGTH = 1024;
 
 /** Plain data for `text`, or undefined when the careful path must decide (see the header). */
 export function fastParse(text: string): { value: unknown } | undefined {
-  if (NEEDS_CAREFUL_PATH.test(text) || COMMENT_BEFORE_VALUE.test(text)) return undefined;
+  // A document start marker as the first line (after comments) is common and harmless; anywhere
+  // else `---` may start a second document, which the careful path reports.
+  const start = LEADING_DOCUMENT_START.exec(text);
+  const body = start ? text.slice(start[0].length) : text;
+  if (NEEDS_CAREFUL_PATH.test(body) || COMMENT_BEFORE_VALUE.test(body)) return undefined;
   const flows = new FlowCheck(text);
   let value: unknown;
   try {

@@ -138,6 +138,8 @@ export class RegionLocator {
       const c = text.charCodeAt(i);
       if (i >= end || c === 10 || c === 13 || c === 35 /* # */) continue; // blank or comment-only
       const lineIndent = i - start;
+      // The document start marker before the root mapping's first entry.
+      if (indent === -1 && from === 0 && lineIndent === 0 && text.startsWith('---', i) && isBreakOrSpace(text.charCodeAt(i + 3))) continue;
       if (indent === -1) indent = lineIndent;
       if (lineIndent > indent) continue; // inside the current entry's value
       if (lineIndent < indent) {

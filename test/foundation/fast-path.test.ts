@@ -122,6 +122,13 @@ describe('fast and careful YAML paths agree', () => {
     expect(text.length).toBeGreaterThan(40_000);
     expect(expectSameParse('/big/catalog.yaml', text).fast).toBe(true);
     expectSameParse('/big/catalog.yaml', text.replace(/\n/g, '\r\n'));
+    const marked = `---\n${text}`;
+    expect(expectSameParse('/big/catalog.yaml', marked).fast).toBe(true);
+    const index = new SourceIndex();
+    const parsed = parseYamlSource('/big/catalog.yaml', marked).parsed!;
+    index.add(parsed);
+    expect(index.locate('/big/catalog.yaml', '/messages/Msg3/versions/2')).toBeDefined();
+    expect((parsed as LazyTreeSource).treeBuilt).toBe(false);
   });
 
   it('answers a big entry\'s key position from its line alone, without the whole tree', () => {
@@ -154,6 +161,8 @@ describe('hostile and unusual input takes the careful path', () => {
     ['flow key', '[a, b]: 1\n'],
     ['null key', '~: 1\n'],
     ['several documents', 'a: 1\n---\nb: 2\n'],
+    ['a start marker, then another', '---\na: 1\n---\nb: 2\n'],
+    ['a document end marker', 'a: 1\n...\n'],
     ['directive', '%YAML 1.2\n---\na: 1\n'],
     ['tab indentation', 'a:\n\tb: 1\n'],
     ['empty', ''],
@@ -193,6 +202,7 @@ describe('unusual but plain input takes the fast path and agrees', () => {
     ['bools and nulls', 'a: [true, True, TRUE, false, ~, null, Null, NULL, yes, no, on, off, y, n]\n'],
     ['a leading BOM', '\uFEFFa: 1\n'],
     ['unicode', 'ключ: значение\n"😀": ok\n'],
+    ['a document start marker first', '# yaml-language-server: $schema=x.json\n---\na: 1\nb: [x]\n'],
     ['markdown and operators in text', 'description: The **total** amount, *not* the sum; a << b, R&D, Q & A\nnote: "*quoted*"\n'],
   ])('%s', (_, text) => {
     expect(fastParse(text.replace(/^\uFEFF/, ''))).toBeDefined();
