@@ -111,6 +111,7 @@ describe.skipIf(!available.postgres && !inCi)("the generated project's own tests
     const result = await run(npm, ['test', '--', '--reporter=verbose'], { cwd: dir, timeoutMs: 240_000, env: { TEST_DATABASE_URL: DATABASE_URL, NO_COLOR: '1', FORCE_COLOR: '0' } });
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stdout).toMatch(/OrderSaga on '?PostgreSQL'? > happy path/);
+    expect(result.stdout).toMatch(/OrderSaga on '?PostgreSQL'? > compensation: an address we cannot deliver to/);
     expect(result.stdout).toMatch(/OrderSaga step timeout on '?PostgreSQL/);
   }, 260_000);
 });
