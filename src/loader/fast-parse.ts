@@ -21,14 +21,14 @@
 //   YAML as [[null], x]; `k:\n  -\n-` as a list of two, where YAML sees an error);
 // - explicit (`? `) and collection keys (`[a]: b`, `{a: b}: c`), tabs, and `#` right after a
 //   bracket or comma (js-yaml reads a comment there, `yaml` an error);
-// - block scalar indentation indicators (`|2`) and lines of only spaces (the two read block
-//   scalars differently there);
+// - block scalar indentation indicators (`|2`), and lines of only spaces in a file with block
+//   scalars (the two read block scalars differently there);
 // - a comment line between a key and its value on a later line, no more indented than the key;
 // - a `\` at the end of a line (an escaped line break; the two disagree about empty lines after it);
 // - keys the careful path refuses or converts differently: `__proto__`, `constructor`,
 //   `prototype`, a null key (js-yaml would turn it into "null", `yaml` into ""), keys longer than
 //   1024 characters (an error in `yaml`'s strict mode);
-// - an empty document (E_EMPTY_FILE is the careful path's).
+// - an empty document (E_EMPTY_FILE is the careful path's), or one that is a single scalar.
 // Plain scalars are resolved by our own YAML 1.2 core schema (below), with the same tests and
 // conversions as `yaml`'s core schema: js-yaml's CORE_SCHEMA differs in details (`0b101`,
 // `-0x1F` are numbers there, strings in YAML 1.2 and in `yaml`).
@@ -92,9 +92,9 @@ const NEEDS_CAREFUL_PATH = new RegExp(
     String.raw`-[ ]+-(?:\s|$)`, // compact nested sequence (`- - a`): js-yaml nests an empty one wrongly
     String.raw`^[ ]*-[ ]*(?:#.*)?\r?$`, // an empty sequence entry: js-yaml then takes a less indented `- x` into the same sequence
     String.raw`\\\r?$`, // an escaped line break in a double-quoted scalar: the two disagree on the empty lines after it
-    // Block scalars: the two disagree on explicit indentation indicators (`|2`) and on lines of only spaces.
+    // Block scalars: the two disagree on explicit indentation indicators (`|2`) and on lines of
+    // only spaces in them (those are checked for by BLOCK_SCALAR_AND_SPACE_LINE).
     String.raw`[|>][-+]?[1-9]`,
-    String.raw`^[ ]+\r?$`,
     String.raw`\t`,
   ].join('|'),
   'm',
@@ -105,6 +105,10 @@ const NEEDS_CAREFUL_PATH = new RegExp(
  * the key: `yaml` refuses some of these (`x:\n#c\n 0\ny: 1`), js-yaml reads them all.
  */
 const COMMENT_BEFORE_VALUE = /^([ ]*)[^\s#][^\n]*:[ ]*(?:#[^\n]*)?\r?\n(?:[ ]*(?:#[^\n]*)?\r?\n)*?(?![ ]*\r?\n)(?!\1[ ])[ ]*#/m;
+
+/** A block scalar header (`key: |`, `- >-`) somewhere, and a line of only spaces somewhere. */
+const BLOCK_SCALAR_HEADER = /[|>][-+]?[ ]*(?:#[^\n]*)?\r?$/m;
+const SPACE_LINE = /^[ ]+\r?$/m;
 
 const LEADING_DOCUMENT_START = /^(?:[ ]*(?:#[^\n]*)?\r?\n)*---\r?\n/;
 
@@ -117,6 +121,7 @@ export function fastParse(text: string): { value: unknown } | undefined {
   const start = LEADING_DOCUMENT_START.exec(text);
   const body = start ? text.slice(start[0].length) : text;
   if (NEEDS_CAREFUL_PATH.test(body) || COMMENT_BEFORE_VALUE.test(body)) return undefined;
+  if (SPACE_LINE.test(body) && BLOCK_SCALAR_HEADER.test(body)) return undefined;
   const flows = new FlowCheck(text);
   let value: unknown;
   try {
@@ -124,7 +129,9 @@ export function fastParse(text: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
-  if (value === null || value === undefined || flows.found) return undefined;
+  // Catalogs, sagas and schema files are mappings; a scalar document (even `true`, a valid schema)
+  // is rare enough to leave to the careful path, which reads top-level block scalars differently.
+  if (value === null || typeof value !== 'object' || flows.found) return undefined;
   return keysAreSafe(value) ? { value } : undefined;
 }
 

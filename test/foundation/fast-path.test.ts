@@ -161,6 +161,8 @@ describe('hostile and unusual input takes the careful path', () => {
     ['flow key', '[a, b]: 1\n'],
     ['null key', '~: 1\n'],
     ['several documents', 'a: 1\n---\nb: 2\n'],
+    ['a scalar document', 'true\n'],
+    ['a top-level block scalar', ' |\n\n#:\n'],
     ['a start marker, then another', '---\na: 1\n---\nb: 2\n'],
     ['a document end marker', 'a: 1\n...\n'],
     ['directive', '%YAML 1.2\n---\na: 1\n'],
@@ -202,6 +204,7 @@ describe('unusual but plain input takes the fast path and agrees', () => {
     ['bools and nulls', 'a: [true, True, TRUE, false, ~, null, Null, NULL, yes, no, on, off, y, n]\n'],
     ['a leading BOM', '\uFEFFa: 1\n'],
     ['unicode', 'ключ: значение\n"😀": ok\n'],
+    ['lines of only spaces without block scalars', 'a: 1\n   \nb:\n  c: one\n    \n    two\n'],
     ['a document start marker first', '# yaml-language-server: $schema=x.json\n---\na: 1\nb: [x]\n'],
     ['markdown and operators in text', 'description: The **total** amount, *not* the sum; a << b, R&D, Q & A\nnote: "*quoted*"\n'],
   ])('%s', (_, text) => {
