@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dbFactories } from './helpers.js';
+import { dbFactories, postgresFactory } from './helpers.js';
 import { toPositional } from '../../src/runtime/db/postgres.js';
-import type { Db } from '../../src/runtime/db/port.js';
+import { executeLater, type Db } from '../../src/runtime/db/port.js';
+import { Outbox } from '../../src/runtime/store/outbox.js';
+import { migrate } from '../../src/runtime/db/migrate.js';
 
 describe('toPositional', () => {
   it('numbers placeholders outside quotes and comments', () => {
@@ -59,8 +61,77 @@ for (const factory of dbFactories) {
       const [row] = await db.transaction((tx) => tx.query<{ n: number }>('SELECT n FROM c WHERE id = 1'));
       expect(Number(row!.n)).toBe(20);
     });
+
+    it('runs later writes in order before the next statement, with every kind of value intact', async () => {
+      const db = await fresh();
+      await db.transaction((tx) => tx.execute('CREATE TABLE w (id INTEGER PRIMARY KEY, s TEXT, n BIGINT, f REAL, b INTEGER, z TEXT)'));
+      const tricky = `it's a "quote", a back\\slash \\', a ? and -- not a comment; ünïcødé 🚀\n; COMMIT; DROP TABLE w`;
+      const seen = await db.transaction(async (tx) => {
+        await executeLater(tx, 'INSERT INTO w (id, s, n, f, b, z) VALUES (?, ?, ?, ?, ?, ?)', [1, tricky, 9007199254740991n, -1.5, 1, null]);
+        await executeLater(tx, 'UPDATE w SET s = s || ? WHERE id = ?', ['!', 1]);
+        // Read-your-writes: the queued writes go first.
+        return tx.query<{ s: string; n: unknown; f: number; b: unknown; z: unknown }>('SELECT s, n, f, b, z FROM w WHERE id = ?', [1]);
+      });
+      expect(seen.map((r) => [r.s, String(r.n), Number(r.f), Number(r.b), r.z])).toEqual([[`${tricky}!`, '9007199254740991', -1.5, 1, null]]);
+      // Queued writes left at the end travel with the commit.
+      await db.transaction((tx) => executeLater(tx, 'INSERT INTO w (id, s) VALUES (?, ?)', [2, 'last']));
+      const rows = await db.transaction((tx) => tx.query<{ id: unknown; s: string }>('SELECT id, s FROM w ORDER BY id'));
+      expect(rows.map((r) => [Number(r.id), r.s])).toEqual([
+        [1, `${tricky}!`],
+        [2, 'last'],
+      ]);
+    });
+
+    it('a later write that fails fails the commit and rolls the whole transaction back', async () => {
+      const db = await fresh();
+      await db.transaction((tx) => tx.execute('CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT)'));
+      await db.transaction((tx) => tx.execute('INSERT INTO u (id, v) VALUES (1, ?)', ['kept']));
+      const hooks: string[] = [];
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.execute('UPDATE u SET v = ? WHERE id = 1', ['changed']);
+          await executeLater(tx, 'INSERT INTO u (id, v) VALUES (?, ?)', [2, 'new']);
+          await executeLater(tx, 'INSERT INTO u (id, v) VALUES (?, ?)', [1, 'duplicate key']);
+          tx.afterCommit(() => hooks.push('committed'));
+        }),
+      ).rejects.toThrow();
+      expect(hooks).toEqual([]);
+      // The connection is usable again and nothing of the failed transaction remains.
+      const rows = await db.transaction((tx) => tx.query<{ id: unknown; v: string }>('SELECT id, v FROM u ORDER BY id'));
+      expect(rows.map((r) => [Number(r.id), r.v])).toEqual([[1, 'kept']]);
+    });
   });
 }
+
+describe.skipIf(!postgresFactory.available)('PostgreSQL adapter round trips', () => {
+  it('wakes a listener for NOTIFYs of other pools but not for its own pool (its commits signal in-process)', async () => {
+    const created = await postgresFactory.create();
+    try {
+      const db = created.db;
+      await migrate(db, []);
+      const outbox = new Outbox(db);
+      const channel = `edasaga_outbox_${db.location}`.slice(0, 63);
+      let heard = 0;
+      const stop = await db.listen!(channel, () => (heard += 1));
+      let signalled = 0;
+      const unsignal = outbox.onCommit(() => (signalled += 1));
+      // A second Outbox on the same Db signals the same relays.
+      const other = new Outbox(db);
+      await db.transaction((tx) => other.append(tx, { topic: 't', key: 'k', type: 'T', dataversion: 1, data: {} }, { source: '/s' }));
+      expect(signalled).toBe(1);
+      const second = await created.reopen();
+      await second.transaction((tx) => tx.query("SELECT pg_notify(?, '')", [channel]));
+      const deadline = Date.now() + 5000;
+      while (heard < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toBe(1);
+      unsignal();
+      await stop();
+    } finally {
+      await created.cleanup();
+    }
+  });
+});
 
 describe('SQLite group commit', () => {
   it('commits queued transactions together; a failing one rolls back alone', async () => {

@@ -16,6 +16,11 @@ export interface Tx {
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Runs `fn` after this transaction commits (not after a rollback). */
   afterCommit(fn: () => void): void;
+  /**
+   * Optional: queues a write whose result nobody reads, to be sent with the transaction's next
+   * statement or its commit (PostgreSQL: fewer round trips). Use it through `executeLater`.
+   */
+  defer?(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** Per-transaction scratch space for repositories (e.g. "NOTIFY already sent"). */
   readonly locals: Map<string, unknown>;
   readonly dialect: Dialect;
@@ -55,6 +60,14 @@ export interface Db {
   /** Sends a notification from inside a transaction; delivered at commit. */
   notify?(tx: Tx, channel: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Runs a write whose outcome the caller does not need (an outbox row, a history entry). An adapter
+ * may hold it back until the next statement or the commit; its error then fails that instead.
+ */
+export function executeLater(tx: Tx, sql: string, params: readonly SqlValue[] = []): Promise<void> {
+  return tx.defer !== undefined ? tx.defer(sql, params) : tx.execute(sql, params).then(() => undefined);
 }
 
 /** Thrown when an optimistic-concurrency check fails; consumers retry the delivery. */

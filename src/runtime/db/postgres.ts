@@ -30,34 +30,47 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * `jsonb_exists()` instead.)
  */
 export function toPositional(sql: string): string {
-  let out = '';
-  let n = 0;
+  const parts = splitAtPlaceholders(sql);
+  return parts.reduce((out, part, index) => (index === 0 ? part : `${out}$${index}${part}`), '');
+}
+
+/** The SQL around its `?` placeholders: n placeholders give n + 1 parts (quotes and comments skipped). */
+function splitAtPlaceholders(sql: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i];
     if (c === "'" || c === '"') {
       const end = sql.indexOf(c, i + 1);
-      const stop = end < 0 ? sql.length : end + 1;
-      out += sql.slice(i, stop);
-      i = stop - 1;
+      i = (end < 0 ? sql.length : end + 1) - 1;
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
-      const stop = end < 0 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop - 1;
+      i = (end < 0 ? sql.length : end) - 1;
     } else if (c === '?') {
-      n += 1;
-      out += `$${n}`;
-    } else {
-      out += c;
+      parts.push(sql.slice(start, i));
+      start = i + 1;
     }
   }
-  return out;
+  parts.push(sql.slice(start));
+  return parts;
 }
+
+type QueryResultLike = { rows?: Row[]; rowCount?: number | null };
 
 class PostgresTx implements Tx {
   readonly locals = new Map<string, unknown>();
   readonly commitHooks: (() => void)[] = [];
   readonly dialect = postgresDialect;
+
+  /**
+   * Statements not sent yet, as SQL with their values written in: the BEGIN, and writes whose result
+   * nobody waits for (see `defer`). They go to the server in ONE round trip together with the next
+   * statement or the COMMIT: a handler's transaction costs a few round trips instead of one per
+   * statement plus two, which on a busy machine is most of its time and much of its CPU.
+   */
+  private queued: string[] = ['BEGIN'];
+  /** BEGIN has gone to the server: ending the transaction needs a COMMIT or ROLLBACK. */
+  begun = false;
 
   constructor(
     private readonly client: PoolClient,
@@ -65,13 +78,50 @@ class PostgresTx implements Tx {
   ) {}
 
   async query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    const result = await this.client.query(this.db.positional(sql), params as unknown[]);
-    return (result.rows ?? []) as R[];
+    return ((await this.run(sql, params)).rows ?? []) as R[];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const result = await this.client.query(this.db.positional(sql), params as unknown[]);
-    return result.rowCount ?? 0;
+    return (await this.run(sql, params)).rowCount ?? 0;
+  }
+
+  /**
+   * Queues a write whose result is not needed; it is sent with the next statement or the COMMIT, in
+   * order, so later statements see it. Its error (a constraint, say) fails that statement or the
+   * commit instead, which rolls the transaction back all the same.
+   */
+  defer(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    const text = this.db.inline(sql, params, this.client);
+    if (text === undefined) return this.execute(sql, params).then(() => undefined);
+    this.queued.push(text);
+    return Promise.resolve();
+  }
+
+  private async run(sql: string, params: readonly SqlValue[]): Promise<QueryResultLike> {
+    if (this.queued.length > 0) {
+      const text = this.db.inline(sql, params, this.client);
+      if (text !== undefined) return this.send(text);
+      await this.send();
+    }
+    return this.client.query(this.db.statement(sql, params));
+  }
+
+  /** Sends what is queued (and `last`) as one simple-protocol query; returns the last statement's result. */
+  private async send(last?: string): Promise<QueryResultLike> {
+    const texts = last === undefined ? this.queued : [...this.queued, last];
+    this.queued = [];
+    if (texts[0] === 'BEGIN') this.begun = true;
+    const result = (await this.client.query(texts.join('\n;\n'))) as unknown as QueryResultLike | QueryResultLike[];
+    return Array.isArray(result) ? (result[result.length - 1] ?? {}) : result;
+  }
+
+  /** @internal Commits (with whatever is still queued); a transaction that never sent anything costs nothing. */
+  async commit(): Promise<void> {
+    if (!this.begun && this.queued.length <= 1) {
+      this.queued = [];
+      return;
+    }
+    await this.send('COMMIT');
   }
 
   afterCommit(fn: () => void): void {
@@ -79,11 +129,48 @@ class PostgresTx implements Tx {
   }
 }
 
+/** Distinct statement texts a Db prepares at most; texts beyond it (e.g. ever-new IN lists) run unnamed. */
+const MAX_PREPARED = 256;
+/** Only plain DML is prepared: DDL cannot be, and `*` would break when a migration adds a column. */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+const STAR = /(^|[\s,])\*(\s|,|$)/;
+
+interface Statement {
+  readonly text: string;
+  /** Set for hot statements: pg prepares it once per connection, and later runs skip parse and plan. */
+  readonly name: string | undefined;
+  /** The SQL around its placeholders (for writing values in). */
+  readonly parts: readonly string[];
+}
+
+/**
+ * A value as an SQL literal of unknown type, which PostgreSQL types from its context exactly as it
+ * types an untyped parameter: the same text pg would send as the parameter, quoted.
+ */
+function literal(value: SqlValue, client: PoolClient): string | undefined {
+  if (value === null) return 'NULL';
+  switch (typeof value) {
+    case 'string':
+      return value.includes('\u0000') ? undefined : client.escapeLiteral(value);
+    case 'number':
+      return Number.isFinite(value) ? `'${value}'` : undefined;
+    case 'bigint':
+      return `'${value}'`;
+    case 'boolean':
+      return value ? "'true'" : "'false'";
+    default:
+      return value instanceof Uint8Array ? client.escapeLiteral(`\\x${Buffer.from(value).toString('hex')}`) : undefined;
+  }
+}
+
 export class PostgresDb implements Db {
   readonly dialect = postgresDialect;
   readonly location: string;
-  private readonly rewritten = new Map<string, string>();
+  private readonly statements = new Map<string, Statement>();
+  private prepared = 0;
   private readonly listeners = new Set<PoolClient>();
+  /** Backend process ids of this pool's connections: their own NOTIFYs need no wake-up (see listen). */
+  private readonly ownBackends = new Set<number>();
 
   constructor(
     /** The underlying pool (every connection has the service schema as its search_path). */
@@ -91,34 +178,79 @@ export class PostgresDb implements Db {
     readonly schema: string,
   ) {
     this.location = schema;
+    pool.on('connect', (client) => {
+      const pid = (client as PoolClient & { processID?: number | null }).processID;
+      if (typeof pid === 'number') this.ownBackends.add(pid);
+    });
+    pool.on('remove', (client) => {
+      const pid = (client as PoolClient & { processID?: number | null }).processID;
+      if (typeof pid === 'number') this.ownBackends.delete(pid);
+    });
   }
 
   /** @internal */
   positional(sql: string): string {
-    let text = this.rewritten.get(sql);
-    if (text === undefined) {
-      text = toPositional(sql);
-      this.rewritten.set(sql, text);
+    return this.compiled(sql).text;
+  }
+
+  /** @internal The pg query config for `sql`: positional placeholders, and a name for hot statements. */
+  statement(sql: string, params: readonly SqlValue[]): { text: string; values: unknown[]; name?: string } {
+    const { text, name } = this.compiled(sql);
+    return name === undefined ? { text, values: params as unknown[] } : { text, values: params as unknown[], name };
+  }
+
+  /** @internal `sql` with its values written in as literals; undefined when a value cannot be. */
+  inline(sql: string, params: readonly SqlValue[], client: PoolClient): string | undefined {
+    const { parts } = this.compiled(sql);
+    if (parts.length !== params.length + 1) return undefined;
+    let out = parts[0] ?? '';
+    for (let i = 0; i < params.length; i++) {
+      const value = literal(params[i] ?? null, client);
+      if (value === undefined) return undefined;
+      out += value + (parts[i + 1] ?? '');
     }
-    return text;
+    return out;
+  }
+
+  private compiled(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      const parts = splitAtPlaceholders(sql);
+      const text = toPositional(sql);
+      const name = this.prepared < MAX_PREPARED && PREPARABLE.test(text) && !STAR.test(text) ? `edasaga_${(this.prepared += 1)}` : undefined;
+      statement = { text, name, parts };
+      // Unnamed texts are cached too, but only up to a bound, so ever-new texts cannot grow the map forever.
+      if (name !== undefined || this.statements.size < MAX_PREPARED * 4) this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const rollback = async (tx: PostgresTx): Promise<void> => {
+      if (!tx.begun) return;
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError as Error;
+      });
+    };
     try {
-      await client.query('BEGIN');
+      // BEGIN is sent with the transaction's first statement (see PostgresTx.queued).
       const tx = new PostgresTx(client, this);
       let result: T;
       try {
         result = await fn(tx);
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError as Error;
-        });
+        await rollback(tx);
         throw error;
       }
-      await client.query('COMMIT');
+      try {
+        await tx.commit();
+      } catch (error) {
+        // A queued write failed before the COMMIT ran: the transaction is still open (aborted).
+        await rollback(tx);
+        throw error;
+      }
       for (const hook of tx.commitHooks) hook();
       return result;
     } finally {
@@ -130,8 +262,13 @@ export class PostgresDb implements Db {
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
     const client = await this.pool.connect();
     this.listeners.add(client);
-    const handler = (message: { channel: string }): void => {
-      if (message.channel === channel) onNotify();
+    // A NOTIFY sent by one of this pool's own connections is skipped: work this process commits
+    // wakes its own listeners in-process (the outbox signals every relay of the same Db), and the
+    // NOTIFY would only arrive later and cause a second, empty pass.
+    const handler = (message: { channel: string; processId?: number }): void => {
+      if (message.channel !== channel) return;
+      if (message.processId !== undefined && this.ownBackends.has(message.processId)) return;
+      onNotify();
     };
     client.on('notification', handler);
     await client.query(`LISTEN ${quoteIdent(channel)}`);

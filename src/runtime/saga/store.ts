@@ -1,7 +1,7 @@
 // Saga instances and their history, persisted in the orchestrator service's database. Writes are
 // guarded by a version column (optimistic concurrency): a save with a stale version fails with
 // ConcurrencyConflict, and the consumer redelivers the message that caused it.
-import { ConcurrencyConflict, toNumber, toOptionalNumber, type SqlValue, type Tx } from '../db/port.js';
+import { ConcurrencyConflict, executeLater, toNumber, toOptionalNumber, type SqlValue, type Tx } from '../db/port.js';
 
 export type DeadlineKind = 'timeout' | 'retry';
 
@@ -107,7 +107,8 @@ export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
 }
 
 export async function appendHistory(tx: Tx, entry: Omit<SagaHistoryEntry, 'seq'>): Promise<void> {
-  await tx.execute(
+  await executeLater(
+    tx,
     'INSERT INTO edasaga_saga_history (saga_type, saga_id, at, from_state, to_state, event, message_type, message_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [entry.sagaType, entry.sagaId, entry.at, entry.from, entry.to, entry.event, entry.messageType ?? null, entry.messageId ?? null, entry.note ?? null],
   );

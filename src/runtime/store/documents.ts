@@ -1,6 +1,6 @@
 // A portable JSON document store for handlers' own state, so the same handler code runs on SQLite
 // and PostgreSQL. Documents live in collections, addressed by id, inside the caller's transaction.
-import type { SqlValue, Tx } from '../db/port.js';
+import { executeLater, type SqlValue, type Tx } from '../db/port.js';
 
 export type Scalar = string | number | boolean | null;
 
@@ -31,7 +31,9 @@ export function documentStore(tx: Tx, now: () => number = Date.now): DocumentSto
       return row === undefined ? undefined : parse<T>(row['doc']);
     },
     async put<T>(collection: string, id: string, doc: T): Promise<void> {
-      await tx.execute(
+      // Nothing reads the upsert's result: it may travel with the next statement or the commit.
+      await executeLater(
+        tx,
         `INSERT INTO edasaga_documents (collection, id, doc, version, updated_at) VALUES (?, ?, ?, 1, ?)
          ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, version = edasaga_documents.version + 1, updated_at = excluded.updated_at`,
         [collection, id, JSON.stringify(doc), now()],

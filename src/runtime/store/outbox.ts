@@ -4,7 +4,7 @@
 import { createEnvelope, toBinary } from '../envelope.js';
 import { uuidv7 } from '../ids.js';
 import type { OutgoingMessage } from '../message.js';
-import { toNumber, toOptionalNumber, type Db, type Tx } from '../db/port.js';
+import { executeLater, toNumber, toOptionalNumber, type Db, type Tx } from '../db/port.js';
 import type { TransportMessage } from '../transport.js';
 
 export interface OutboxRow {
@@ -29,18 +29,31 @@ export function outboxChannel(location: string): string {
   return `edasaga_outbox_${location}`.slice(0, 63);
 }
 
+/**
+ * Commit signals per Db, shared by every Outbox on it: a commit through any of them wakes every relay
+ * of that Db in this process. (The PostgreSQL adapter relies on that: it skips NOTIFYs sent by its
+ * own connections.)
+ */
+const signalsByDb = new WeakMap<Db, Set<() => void>>();
+
 export class Outbox {
-  private readonly signals = new Set<() => void>();
+  private readonly signals: Set<() => void>;
 
   constructor(
     readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    let signals = signalsByDb.get(db);
+    if (signals === undefined) signalsByDb.set(db, (signals = new Set()));
+    this.signals = signals;
+  }
 
   /** Registers a callback run after every commit that wrote outbox rows (the relay's wake-up). */
   onCommit(signal: () => void): () => void {
-    this.signals.add(signal);
-    return () => this.signals.delete(signal);
+    // Wrapped, so one callback registered twice (or by two relays) is two entries, removed separately.
+    const entry = (): void => signal();
+    this.signals.add(entry);
+    return () => this.signals.delete(entry);
   }
 
   /** Writes a message in `tx`; returns its id. */
@@ -81,7 +94,8 @@ export class Outbox {
     key: string,
     binary: { readonly headers: Readonly<Record<string, string>>; readonly body: string },
   ): Promise<string> {
-    await tx.execute(
+    await executeLater(
+      tx,
       `INSERT INTO edasaga_outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, msg_key, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [id, aggregatetype, key, type, binary.body, JSON.stringify(binary.headers), topic, key, this.now()],
