@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // How `edasaga validate` scales with catalog size: builds synthetic catalogs of N copies of the
 // test fixture's eight messages (and the fixture's saga), then times validate on each (median of runs).
+// Each size is timed twice: as users run it, and with EDASAGA_CAREFUL_YAML=1 (every file through
+// the careful `yaml` parser, as before the fast path existed; see src/loader/fast-parse.ts).
 // Usage: npm run build && node bench/validate-large.mjs [--runs 3] [--sizes 10,100,500]
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,8 +23,8 @@ const [messages] = rest.split('subscriptions:');
 const tmp = mkdtempSync(join(tmpdir(), 'edasaga-bench-'));
 
 const suffix = (i) => String.fromCharCode(65 + (i % 26), 65 + (Math.floor(i / 26) % 26), 65 + (Math.floor(i / 676) % 26));
-console.log(`validate on synthetic catalogs, median of ${runs} runs, ${process.version}`);
-console.log(`${'messages'.padStart(8)} ${'size'.padStart(10)} ${'median'.padStart(10)}`);
+console.log(`validate on synthetic catalogs, median of ${runs} runs, ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`${'messages'.padStart(8)} ${'size'.padStart(10)} ${'median'.padStart(10)} ${'careful'.padStart(10)}`);
 for (const n of sizes) {
   const dir = join(tmp, String(n));
   mkdirSync(join(dir, 'sagas'), { recursive: true });
@@ -30,18 +32,30 @@ for (const n of sizes) {
   const copies = Array.from({ length: n }, (_, i) => (i === 0 ? messages : messages.replace(/^ {2}(\w+):/gm, (_m, name) => `  ${name}${suffix(i)}:`)));
   writeFileSync(join(dir, 'catalog.yaml'), `${head}messages:\n${copies.join('')}subscriptions:\n  payment: [OrderPlaced]\n`);
   writeFileSync(join(dir, 'sagas/checkout.yaml'), readFileSync(join(fixture, 'sagas/checkout.yaml')));
-  const times = [];
+  const fast = [];
+  const careful = [];
   for (let r = 0; r < runs; r++) {
-    const t = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, [join(root, 'bin/run.js'), 'validate'], { cwd: dir, encoding: 'utf8' });
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (res.status !== 0) {
-      console.error(res.stderr);
-      process.exit(1);
-    }
+    // Interleaved, so a burst of load elsewhere hits both columns alike.
+    fast.push(timeValidate(dir, {}));
+    careful.push(timeValidate(dir, { EDASAGA_CAREFUL_YAML: '1' }));
   }
-  times.sort((a, b) => a - b);
   const kb = statSync(join(dir, 'catalog.yaml')).size / 1024;
-  console.log(`${String(n * 8).padStart(8)} ${`${kb.toFixed(0)} KiB`.padStart(10)} ${`${times[Math.floor(times.length / 2)].toFixed(0)} ms`.padStart(10)}`);
+  console.log(`${String(n * 8).padStart(8)} ${`${kb.toFixed(0)} KiB`.padStart(10)} ${`${median(fast).toFixed(0)} ms`.padStart(10)} ${`${median(careful).toFixed(0)} ms`.padStart(10)}`);
 }
 rmSync(tmp, { recursive: true, force: true });
+
+function timeValidate(dir, env) {
+  const t = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, [join(root, 'bin/run.js'), 'validate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (res.status !== 0) {
+    console.error(res.stderr);
+    process.exit(1);
+  }
+  return ms;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
