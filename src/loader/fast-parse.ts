@@ -93,7 +93,7 @@ const NEEDS_CAREFUL_PATH = new RegExp(
     String.raw`^[ ]*-[ ]*(?:#.*)?\r?$`, // an empty sequence entry: js-yaml then takes a less indented `- x` into the same sequence
     String.raw`\\\r?$`, // an escaped line break in a double-quoted scalar: the two disagree on the empty lines after it
     // Block scalars: the two disagree on explicit indentation indicators (`|2`) and on lines of
-    // only spaces in them (those are checked for by BLOCK_SCALAR_AND_SPACE_LINE).
+    // only spaces in them (BLOCK_SCALAR_HEADER with SPACE_LINE, below).
     String.raw`[|>][-+]?[1-9]`,
     String.raw`\t`,
   ].join('|'),
