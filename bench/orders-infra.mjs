@@ -3,19 +3,26 @@
 // service) on PostgreSQL (one schema per service) with Kafka, then with NATS JetStream. Orders go
 // through the HTTP API (64 concurrent clients), happy path only. Prints, per transport:
 //   - orders/s end to end (accepted -> saga COMPLETED) and p50/p99 completion time;
-//   - commits one order costs, counted by PostgreSQL itself (pg_stat_database.xact_commit);
+//   - commits (and round trips) one order costs, counted in the services' pg clients
+//     (bench/pg-commit-counter.mjs), next to PostgreSQL's own count for the whole database;
+//   - CPU per order of the service processes, PostgreSQL and the broker (/proc);
 //   - the raw PostgreSQL commit rate (one-row INSERT transactions) over as many connections as the
 //     services use (5 services x PG_POOL_SIZE), measured in the same run;
 //   - the targets: >= 300 orders/s, and >= half of raw commits/s / commits per order.
 //
 //   node bench/orders-infra.mjs [orders=2000] [transports=kafka,nats]
+//   BENCH_RUNTIME_REV=<git rev> node bench/orders-infra.mjs ...   (the same on an older runtime)
 // Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test), Kafka on
 // 127.0.0.1:9092 (scripts/kafka.sh start) and NATS with JetStream on 127.0.0.1:4222.
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
-import { generateProject, happyOrder, machineBusyMs, percentile } from './project-fixture.mjs';
+import { REPO, generateProject, happyOrder, machineBusyMs, percentile } from './project-fixture.mjs';
 
 const ORDERS = Number(process.argv[2] ?? 2000);
 const TRANSPORTS = (process.argv[3] ?? 'kafka,nats').split(',');
@@ -60,6 +67,54 @@ async function dropBrokerState(transport, prefix) {
   }
 }
 
+/**
+ * CPU time (ms) per process group so far, from /proc (Linux): this run's service processes (the
+ * descendants of start:dev), every PostgreSQL process, and the broker (Kafka's JVM or nats-server).
+ * The machine is shared, so PostgreSQL and the broker may include others' work; the services do not.
+ */
+function groupCpuMs(rootPid, transport) {
+  const procs = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      procs.set(Number(name), { comm, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inRun = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
+    return false;
+  };
+  const ms = { services: 0, postgres: 0, broker: 0 };
+  const broker = transport === 'kafka' ? 'java' : 'nats-server';
+  for (const [pid, proc] of procs) {
+    if (inRun(pid)) ms.services += proc.ticks * 10;
+    else if (proc.comm === 'postgres') ms.postgres += proc.ticks * 10;
+    else if (proc.comm === broker) ms.broker += proc.ticks * 10;
+  }
+  return ms;
+}
+
+/** COMMITs and queries the services' pg clients sent so far (bench/pg-commit-counter.mjs). */
+function serviceSqlSoFar(dir) {
+  const total = { commits: 0, queries: 0 };
+  for (const name of readdirSync(dir)) {
+    try {
+      const counts = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      total.commits += counts.commits;
+      total.queries += counts.queries;
+    } catch {
+      // being rewritten this instant; the next read has it
+    }
+  }
+  return total;
+}
+
 async function dropSchemas(prefix) {
   const { rows } = await admin.query('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
   for (const row of rows) await admin.query(`DROP SCHEMA "${row.nspname}" CASCADE`);
@@ -93,6 +148,15 @@ async function rawCommitRate(seconds = 5) {
 }
 
 const project = generateProject('infra');
+// BENCH_RUNTIME_REV=<git rev>: run the project on the runtime (src/runtime) of that revision instead
+// of the working tree's, to compare before and after on the same machine state.
+if (process.env.BENCH_RUNTIME_REV) {
+  const target = join(project.dir, 'src', 'edasaga-runtime');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  execSync(`git -C ${JSON.stringify(REPO)} archive ${process.env.BENCH_RUNTIME_REV} src/runtime | tar -x --strip-components=2 -C ${JSON.stringify(target)}`);
+  console.log(`runtime: src/runtime at ${process.env.BENCH_RUNTIME_REV}`);
+}
 const results = [];
 try {
   const raw = await rawCommitRate();
@@ -102,6 +166,7 @@ try {
     const schemaPrefix = `bench_${transport}_${id}_`;
     const topicPrefix = `bench-${transport}-${id}-`;
     const port = 41000 + Math.floor(Math.random() * 2000);
+    const countDir = mkdtempSync(join(tmpdir(), 'edasaga-pg-count-'));
     const env = {
       ...process.env,
       DATABASE_URL,
@@ -111,6 +176,8 @@ try {
       PG_POOL_SIZE: String(POOL),
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(REPO, 'bench', 'pg-commit-counter.mjs')).href}`.trim(),
+      PG_COUNT_DIR: countDir,
     };
     const system = spawn(process.execPath, ['scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -158,6 +225,8 @@ try {
       const commitsBefore = await commitsSoFar();
       const syncsBefore = await walSyncsSoFar();
       const busyBefore = machineBusyMs();
+      const groupsBefore = groupCpuMs(system.pid, transport);
+      const sqlBefore = serviceSqlSoFar(countDir);
       const startedAt = Date.now();
       t = performance.now();
       await drive(warm, ORDERS);
@@ -167,6 +236,12 @@ try {
       const commitsAfter = await commitsSoFar();
       const syncsPerOrder = ((await walSyncsSoFar()) - syncsBefore) / ORDERS;
       const busyMs = machineBusyMs() - busyBefore;
+      const groupsAfter = groupCpuMs(system.pid, transport);
+      await sleep(600); // the counters are saved every 250 ms
+      const sqlAfter = serviceSqlSoFar(countDir);
+      const serviceCommits = (sqlAfter.commits - sqlBefore.commits) / ORDERS;
+      const serviceQueries = (sqlAfter.queries - sqlBefore.queries) / ORDERS;
+      const perOrder = (group) => ((groupsAfter[group] - groupsBefore[group]) / ORDERS).toFixed(1);
       const latencies = (
         await orderDb.query(
           "SELECT s.updated_at - (d.doc::jsonb ->> 'createdAt')::bigint AS ms FROM edasaga_sagas s JOIN edasaga_documents d ON d.collection = 'api:order' AND d.id = s.id WHERE (d.doc::jsonb ->> 'createdAt')::bigint >= $1",
@@ -177,14 +252,16 @@ try {
         .sort((a, b) => a - b);
       const commitsPerOrder = (commitsAfter - commitsBefore) / ORDERS;
       const orderRate = rate(ORDERS, ms);
-      const bar = Math.round(raw / commitsPerOrder / 2);
-      results.push({ transport, orderRate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), commitsPerOrder, bar });
+      const bar = Math.round(raw / serviceCommits / 2);
+      results.push({ transport, orderRate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), commitsPerOrder, serviceCommits, bar, cpu: busyMs / ORDERS });
       console.log(`\nPostgreSQL + ${transport}, 5 processes: ${ORDERS} orders in ${ms.toFixed(0)} ms = ${orderRate} orders/s end to end (placing took ${placedMs.toFixed(0)} ms, ${CLIENTS} HTTP clients)`);
       console.log(`  completion time (accepted -> saga COMPLETED), ${latencies.length} orders: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
       console.log(`  machine CPU busy during the run: ${(busyMs / 1000).toFixed(1)} core-s of ${((ms / 1000) * cpus().length).toFixed(1)} = ${(busyMs / ORDERS).toFixed(1)} ms per order (services, PostgreSQL, broker, this client, and anything else running)`);
-      console.log(`  PostgreSQL commits per order (pg_stat_database, all schemas, read-only ones included, incl. relays and polls): ${commitsPerOrder.toFixed(2)}; WAL flushes per order: ${syncsPerOrder.toFixed(2)}`);
+      console.log(`  CPU per order by process group (/proc): services ${perOrder('services')} ms, PostgreSQL ${perOrder('postgres')} ms, ${transport === 'kafka' ? 'Kafka (JVM)' : 'nats-server'} ${perOrder('broker')} ms; the rest of the machine ${(busyMs / ORDERS - ['services', 'postgres', 'broker'].reduce((sum, g) => sum + Number(perOrder(g)), 0)).toFixed(1)} ms`);
+      console.log(`  commits per order sent by the services (read-only ones, relays and timers included): ${serviceCommits.toFixed(2)}, in ${serviceQueries.toFixed(1)} round trips to PostgreSQL`);
+      console.log(`  PostgreSQL's own count (pg_stat_database: every session of the database, so also other work on a shared machine): ${commitsPerOrder.toFixed(2)} commits per order; WAL flushes per order: ${syncsPerOrder.toFixed(2)}`);
       console.log(`  target 1: >= 300 orders/s -> ${orderRate >= 300 ? 'met' : 'NOT met'}`);
-      console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${commitsPerOrder.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);
+      console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${serviceCommits.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);
     } finally {
       await orderDb.end().catch(() => undefined);
       stopping = true;
@@ -193,6 +270,7 @@ try {
         system.kill('SIGTERM');
         await exited;
       }
+      rmSync(countDir, { recursive: true, force: true });
       await dropSchemas(schemaPrefix);
       await dropBrokerState(transport, topicPrefix).catch((error) => console.warn(`could not clean ${transport}: ${error}`));
     }

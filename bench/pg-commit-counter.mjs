@@ -1,0 +1,26 @@
+// Preloaded into the services of bench/orders-infra.mjs (NODE_OPTIONS=--import): counts the
+// transactions their pg clients end with COMMIT (also a COMMIT sent at the end of a multi-statement
+// query) and the queries (round trips) they send, and keeps the totals in a file named after the
+// process (PG_COUNT_DIR). pg_stat_database counts every session of the database, so it also counts
+// whatever else runs on a shared machine; this counts only the services.
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.PG_COUNT_DIR;
+if (dir !== undefined && dir !== '') {
+  const pg = createRequire(join(process.cwd(), 'package.json'))('pg');
+  let commits = 0;
+  let queries = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (config, values, callback) {
+    const text = typeof config === 'string' ? config : config?.text;
+    queries += 1;
+    if (typeof text === 'string' && /(^|;)\s*COMMIT\s*$/i.test(text)) commits += 1;
+    return query.call(this, config, values, callback);
+  };
+  const file = join(dir, `${process.pid}.json`);
+  const save = () => writeFileSync(file, JSON.stringify({ commits, queries }));
+  setInterval(save, 250).unref();
+  process.on('exit', save);
+}
