@@ -156,10 +156,11 @@ export class Outbox {
     for (let start = 0; start < seqs.length; start += chunk) {
       const part = seqs.slice(start, start + chunk);
       const list = part.map(() => '?').join(', ');
+      // Nothing reads the result: on PostgreSQL the statement travels with the relay's COMMIT.
       if (keepRows) {
-        await tx.execute(`UPDATE edasaga_outbox SET dispatched_at = ? WHERE seq IN (${list})`, [this.now(), ...part]);
+        await executeLater(tx, `UPDATE edasaga_outbox SET dispatched_at = ? WHERE seq IN (${list})`, [this.now(), ...part]);
       } else {
-        await tx.execute(`DELETE FROM edasaga_outbox WHERE seq IN (${list})`, part);
+        await executeLater(tx, `DELETE FROM edasaga_outbox WHERE seq IN (${list})`, part);
       }
     }
   }
