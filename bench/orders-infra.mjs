@@ -200,7 +200,7 @@ try {
       const completed = async () => Number((await orderDb.query("SELECT COUNT(*) AS n FROM edasaga_sagas WHERE state = 'COMPLETED'")).rows[0].n);
       const place = async (i) => {
         const response = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(happyOrder(i)) });
-        if (response.status !== 202) throw new Error(`POST /orders: ${response.status} ${await response.text()}`);
+        if (response.status !== 202) { const body = await response.text(); await sleep(1000); throw new Error(`POST /orders: ${response.status} ${body}\n${output.slice(-4000)}`); }
         await response.json();
       };
       const drive = async (from, count) => {

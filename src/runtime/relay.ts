@@ -163,7 +163,8 @@ export class OutboxRelay {
       if (publishable.length < claimed.length) this.blocked = true;
       // All blocked: another relay is publishing those keys; stop here rather than spin on them.
       return publishable.length === 0 ? 0 : claimed.length;
-    });
+      // Alone: it publishes before its COMMIT, so it must not see other callers' uncommitted rows.
+    }, { alone: true });
   }
 
   /** Drops the rows of every key that has an earlier undispatched row this relay did not claim. */

@@ -176,3 +176,77 @@ describe('openPostgres settings', () => {
     await expect(openPostgres({ schema: 'bad"; DROP' })).rejects.toThrow('invalid schema name');
   });
 });
+
+describe.skipIf(!postgresFactory.available)('PostgreSQL group commit', () => {
+  it('commits queued transactions together; a failing one (statement, queued write or callback) rolls back alone', async () => {
+    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
+    const { PG_URL } = await import('./helpers.js');
+    const schema = `rt_group_${Math.random().toString(36).slice(2, 10)}`;
+    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 4 }, maxGroupCommit: 64 });
+    try {
+      await db.transaction((tx) => tx.execute('CREATE TABLE g (id INTEGER PRIMARY KEY)'));
+      const before = { commits: db.commits, transactions: db.transactions };
+      const hooks: number[] = [];
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          db.transaction(async (tx) => {
+            await tx.execute('INSERT INTO g (id) VALUES (?)', [i]);
+            tx.afterCommit(() => hooks.push(i));
+            if (i % 10 === 3) throw new Error(`no ${i}`);
+            // A failing statement: its savepoint is rolled back, the group goes on.
+            if (i % 10 === 5) await tx.execute('INSERT INTO g (id) VALUES (?)', [i]);
+            // A failing queued write fails at the end of its transaction, again alone.
+            if (i % 10 === 7) await executeLater(tx, 'INSERT INTO g (id) VALUES (?)', [i]);
+            else await executeLater(tx, 'INSERT INTO g (id) VALUES (?)', [1000 + i]);
+            // Sees what earlier members of its group wrote.
+            const [row] = await tx.query<{ n: string }>('SELECT COUNT(*) AS n FROM g');
+            return Number(row!.n);
+          }),
+        ),
+      );
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+      expect(failed).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => [3, 5, 7].includes(i % 10)));
+      const kept = Array.from({ length: 60 }, (_, i) => i).filter((i) => ![3, 5, 7].includes(i % 10));
+      const ids = await db.transaction((tx) => tx.query<{ id: number }>('SELECT id FROM g ORDER BY id'));
+      expect(ids.map((r) => r.id)).toEqual([...kept, ...kept.map((i) => 1000 + i)]);
+      expect(hooks.sort((a, b) => a - b)).toEqual(kept);
+      expect(db.transactions - before.transactions).toBe(kept.length + 1); // + the SELECT above
+      expect(db.commits - before.commits).toBeLessThan(20);
+      // Another pool sees exactly the committed rows.
+      const other = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 2 } });
+      try {
+        expect(await other.transaction((tx) => tx.query<{ n: string }>('SELECT COUNT(*) AS n FROM g'))).toEqual([{ n: String(kept.length * 2) }]);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await db.dropSchema();
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(!postgresFactory.available)('PostgreSQL group commit under a trickle', () => {
+  it('starts a new group for transactions queued while the previous group was committing', async () => {
+    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
+    const { PG_URL } = await import('./helpers.js');
+    const schema = `rt_trickle_${Math.random().toString(36).slice(2, 10)}`;
+    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 3 }, maxGroupCommit: 8 });
+    try {
+      await db.transaction((tx) => tx.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)'));
+      // Arrivals spread over many event-loop turns, so some land while a COMMIT is in flight.
+      const results = await Promise.allSettled(
+        Array.from({ length: 300 }, async (_, i) => {
+          await new Promise((r) => setTimeout(r, i % 60));
+          return db.transaction((tx) => executeLater(tx, 'INSERT INTO t (id) VALUES (?)', [i]));
+        }),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(await db.transaction((tx) => tx.query<{ n: string }>('SELECT COUNT(*) AS n FROM t'))).toEqual([{ n: '300' }]);
+      expect(db.commits).toBeLessThan(db.transactions);
+    } finally {
+      await db.dropSchema();
+      await db.close();
+    }
+  });
+});

@@ -43,6 +43,15 @@ export interface Dialect {
   jsonFieldEquals(column: string, field: string): string;
 }
 
+export interface TransactionOptions {
+  /**
+   * Never share the physical transaction with others (group commit). For a transaction that does
+   * something outside the database before it commits (the PostgreSQL relay publishes while holding
+   * its claim): sharing would let it see, and act on, other callers' writes that are not committed yet.
+   */
+  readonly alone?: boolean;
+}
+
 export interface Db {
   readonly dialect: Dialect;
   /** Where the data lives: file path (SQLite) or schema name (PostgreSQL). */
@@ -51,7 +60,7 @@ export interface Db {
    * Runs `fn` in a transaction: commits when it resolves, rolls back when it rejects (and rethrows).
    * Transactions of one Db never interleave on one connection; do not nest them.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Listens for notifications (PostgreSQL LISTEN/NOTIFY); returns a function that stops listening.
    * Absent where the database has none (SQLite: one process, in-process signals suffice).

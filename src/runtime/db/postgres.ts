@@ -2,7 +2,7 @@
 // every pooled connection), so the runtime's table names are the same in each service. `pg` is
 // imported lazily: an SQLite-only project never loads it.
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import type { Db, Dialect, Row, SqlValue, Tx } from './port.js';
+import type { Db, Dialect, Row, SqlValue, TransactionOptions, Tx } from './port.js';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -20,7 +20,15 @@ export interface PostgresOptions {
   readonly connectionString?: string;
   /** Extra pg Pool settings (host, user, max, ...). */
   readonly pool?: PoolConfig;
+  /**
+   * Most transactions committed together by one COMMIT (group commit, see PostgresDb); 1 turns
+   * grouping off. Default: the environment variable EDASAGA_PG_GROUP_COMMIT, else 64.
+   */
+  readonly maxGroupCommit?: number;
 }
+
+/** Group commit is on by default: it halved PostgreSQL's CPU per order (docs/runtime.md). */
+const DEFAULT_GROUP_COMMIT = 64;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -85,14 +93,25 @@ class PostgresTx implements Tx {
    * statement or the COMMIT: a handler's transaction costs a few round trips instead of one per
    * statement plus two, which on a busy machine is most of its time and much of its CPU.
    */
-  private queued: string[] = ['BEGIN'];
+  private queued: string[];
   /** BEGIN has gone to the server: ending the transaction needs a COMMIT or ROLLBACK. */
   begun = false;
+  /** Something was sent to the server (in a group: its SAVEPOINT exists there). */
+  sent = false;
 
   constructor(
     private readonly client: PoolClient,
     private readonly db: PostgresDb,
-  ) {}
+    /** What to send before the first statement: BEGIN, or in a group (BEGIN and) a SAVEPOINT. */
+    prefix: readonly string[] = ['BEGIN'],
+  ) {
+    this.queued = [...prefix];
+  }
+
+  /** @internal Statements queued and not sent yet. */
+  get unsent(): number {
+    return this.queued.length;
+  }
 
   async query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     return ((await this.run(sql, params)).rows ?? []) as R[];
@@ -120,6 +139,7 @@ class PostgresTx implements Tx {
       if (text !== undefined) return this.send(text);
       await this.send();
     }
+    this.sent = true;
     return corked(this.client, () => this.client.query(this.db.statement(sql, params)));
   }
 
@@ -128,8 +148,14 @@ class PostgresTx implements Tx {
     const texts = last === undefined ? this.queued : [...this.queued, last];
     this.queued = [];
     if (texts[0] === 'BEGIN') this.begun = true;
+    this.sent = true;
     const result = (await this.client.query(texts.join('\n;\n'))) as unknown as QueryResultLike | QueryResultLike[];
     return Array.isArray(result) ? (result[result.length - 1] ?? {}) : result;
+  }
+
+  /** @internal Sends what is queued, then `tail`, in one round trip (the end of a grouped transaction). */
+  async flush(tail: readonly string[]): Promise<void> {
+    await this.send(tail.join('\n;\n'));
   }
 
   /** @internal Commits (with whatever is still queued); a transaction that never sent anything costs nothing. */
@@ -189,12 +215,25 @@ export class PostgresDb implements Db {
   /** Backend process ids of this pool's connections: their own NOTIFYs need no wake-up (see listen). */
   private readonly ownBackends = new Set<number>();
 
+  /** Physical COMMITs of grouped transactions so far (each may carry several transactions). */
+  commits = 0;
+  /** Grouped transactions committed so far. */
+  transactions = 0;
+  private readonly maxBatch: number;
+  private readonly maxRunners: number;
+  private readonly queue: GroupJob[] = [];
+  private readonly runners = new Set<Promise<void>>();
+
   constructor(
     /** The underlying pool (every connection has the service schema as its search_path). */
     readonly pool: Pool,
     readonly schema: string,
+    /** Group commit: most transactions per COMMIT (1: off), and connections running groups at once. */
+    group: { readonly maxBatch: number; readonly connections: number } = { maxBatch: 1, connections: 1 },
   ) {
     this.location = schema;
+    this.maxBatch = Math.max(1, Math.floor(group.maxBatch));
+    this.maxRunners = Math.max(1, Math.floor(group.connections));
     pool.on('connect', (client) => {
       const pid = (client as PoolClient & { processID?: number | null }).processID;
       if (typeof pid === 'number') this.ownBackends.add(pid);
@@ -242,7 +281,128 @@ export class PostgresDb implements Db {
     return statement;
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (this.maxBatch <= 1 || options?.alone === true) return this.alone(fn);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.startRunner();
+    });
+  }
+
+  private startRunner(): void {
+    if (this.queue.length === 0 || this.runners.size >= this.maxRunners) return;
+    const runner: Promise<void> = this.runGroups().finally(() => {
+      this.runners.delete(runner);
+      this.startRunner();
+    });
+    this.runners.add(runner);
+  }
+
+  /** One connection running groups while transactions are queued. */
+  private async runGroups(): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      this.queue.shift()?.reject(error);
+      return;
+    }
+    let broken: Error | undefined;
+    try {
+      while (this.queue.length > 0 && broken === undefined) broken = await this.runGroup(client);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Group commit (as in SqliteDb): the transactions queued for this Db run one after another on one
+   * connection, in ONE PostgreSQL transaction, each inside its own SAVEPOINT, and one COMMIT ends
+   * them all. Every caller's promise settles only after that COMMIT (nothing is acknowledged before
+   * it is durable); a failing callback rolls back to its savepoint and leaves the others alone; if
+   * the COMMIT fails, all of the group fail. The savepoint statements travel with the callbacks' own
+   * statements (no round trip of their own), and the last callback's writes, RELEASE and COMMIT go
+   * together. Up to `connections` groups run at once; nothing waits for a group to fill.
+   * Returns an error when the connection is in an unknown state (it is then destroyed).
+   * (Hand-written: pg has no group commit.)
+   */
+  private async runGroup(client: PoolClient): Promise<Error | undefined> {
+    const done: { job: GroupJob; result: unknown; hooks: (() => void)[] }[] = [];
+    let begun = false;
+    let committed = false;
+    const failAll = async (error: unknown, current?: GroupJob): Promise<Error | undefined> => {
+      let broken: Error | undefined;
+      if (begun && !committed) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+      current?.reject(error);
+      for (const entry of done) entry.job.reject(error);
+      return broken;
+    };
+    for (let count = 0; count < this.maxBatch; count++) {
+      const job = this.queue.shift();
+      if (job === undefined) break;
+      const prefix = begun ? [SAVEPOINT] : ['BEGIN', SAVEPOINT];
+      const tx = new PostgresTx(client, this, prefix);
+      let result: unknown;
+      try {
+        result = await job.fn(tx);
+      } catch (error) {
+        if (tx.sent) {
+          begun = true;
+          try {
+            await client.query(`${ROLLBACK_TO}\n;\n${RELEASE}`);
+          } catch {
+            return failAll(error, job);
+          }
+        }
+        job.reject(error);
+        continue;
+      }
+      if (!tx.sent && tx.unsent === prefix.length) {
+        // Sent nothing and queued nothing: nothing to undo or to commit for it.
+        done.push({ job, result, hooks: tx.commitHooks });
+        continue;
+      }
+      const last = this.queue.length === 0 || count + 1 >= this.maxBatch;
+      try {
+        await tx.flush(last ? [RELEASE, 'COMMIT'] : [RELEASE]);
+        begun = true;
+        committed = last;
+      } catch (error) {
+        begun = true;
+        // Its own writes failed (its savepoint still exists): undo them alone and go on. Otherwise
+        // (the COMMIT failed, the connection broke) the recovery fails too, and so does the group.
+        try {
+          await client.query([ROLLBACK_TO, RELEASE, ...(last ? ['COMMIT'] : [])].join('\n;\n'));
+          committed = last;
+        } catch {
+          return failAll(error, job);
+        }
+        job.reject(error);
+        if (committed) break;
+        continue;
+      }
+      done.push({ job, result, hooks: tx.commitHooks });
+      // Committed with it: transactions that queued meanwhile start the next group.
+      if (committed) break;
+    }
+    if (begun && !committed) {
+      try {
+        await client.query('COMMIT');
+      } catch (error) {
+        return failAll(error);
+      }
+    }
+    if (begun) this.commits += 1;
+    this.transactions += done.length;
+    for (const entry of done) {
+      for (const hook of entry.hooks) hook();
+      entry.job.resolve(entry.result);
+    }
+    return undefined;
+  }
+
+  /** One transaction on its own connection. */
+  private async alone<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     const rollback = async (tx: PostgresTx): Promise<void> => {
@@ -314,11 +474,22 @@ export class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    while (this.runners.size > 0) await Promise.all([...this.runners]);
     for (const client of this.listeners) client.release();
     this.listeners.clear();
     await this.pool.end();
   }
 }
+
+interface GroupJob {
+  readonly fn: (tx: Tx) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const SAVEPOINT = 'SAVEPOINT edasaga_tx';
+const RELEASE = 'RELEASE SAVEPOINT edasaga_tx';
+const ROLLBACK_TO = 'ROLLBACK TO SAVEPOINT edasaga_tx';
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -352,5 +523,12 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDb
       throw error;
     }
   }
-  return new PostgresDb(pool, options.schema);
+  const maxBatch = options.maxGroupCommit ?? Number(process.env['EDASAGA_PG_GROUP_COMMIT'] ?? DEFAULT_GROUP_COMMIT);
+  // One connection of the pool listens for outbox notifications and one is left for transactions
+  // that run alone (the relay's), so groups cannot starve them; groups may use the others.
+  const connections = Number(process.env['EDASAGA_PG_GROUP_CONNECTIONS'] ?? (options.pool?.max ?? 10) - 2);
+  return new PostgresDb(pool, options.schema, {
+    maxBatch: Number.isFinite(maxBatch) ? maxBatch : 1,
+    connections: Number.isFinite(connections) ? connections : 1,
+  });
 }
