@@ -8,12 +8,12 @@
 // A catalog with mistakes is invalid input, whichever command reads it, so `validate`, `generate`
 // and `check-compat` agree on it; 1 stays free to mean "CI should stop for what you changed".
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_INVALID_INPUT = 2;
 
 export function exitCodeFor(diagnostics: readonly Diagnostic[]): number {
-  return diagnostics.some((d) => d.severity === 'error') ? EXIT_INVALID_INPUT : EXIT_OK;
+  return hasErrors(diagnostics) ? EXIT_INVALID_INPUT : EXIT_OK;
 }

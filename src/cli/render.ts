@@ -16,18 +16,12 @@ export interface RenderOptions {
   readonly sources?: { text(file: string): string | undefined };
 }
 
-/** The JSON form of one diagnostic (stable: tools parse it). */
-export interface DiagnosticJson {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly file?: string;
-  readonly line?: number;
-  readonly col?: number;
-  readonly endLine?: number;
-  readonly endCol?: number;
-  readonly hint?: string;
-}
+/**
+ * The JSON form of one diagnostic (stable: tools parse it): the fields of a Diagnostic, copied one by
+ * one in diagnosticsToJson so nothing added to Diagnostic later leaks into the output unannounced,
+ * and `file` shown relative to the working directory.
+ */
+export type DiagnosticJson = Diagnostic;
 
 export function displayPath(file: string, cwd: string = process.cwd()): string {
   if (!isAbsolute(file)) return file;
