@@ -250,3 +250,93 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit under a tri
     }
   });
 });
+
+describe.skipIf(!postgresFactory.available)('PostgreSQL group commit: optimistic groups', () => {
+  /** Every statement the pool's connections send while `run` runs (multi-statement texts split). */
+  async function statementsDuring(run: () => Promise<void>): Promise<string[]> {
+    const pg = (await import('pg')).default;
+    const seen: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
+      const text = typeof config === 'string' ? config : (config as { text: string }).text;
+      seen.push(...text.split('\n;\n'));
+      return (original as (...args: unknown[]) => unknown).call(this, config, ...rest);
+    } as typeof original;
+    try {
+      await run();
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    return seen;
+  }
+
+  it('sends no savepoints while every member succeeds; after a failure it runs the members again, each isolated', async () => {
+    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
+    const { PG_URL } = await import('./helpers.js');
+    const schema = `rt_optimistic_${Math.random().toString(36).slice(2, 10)}`;
+    // One connection for groups (pool max - 2), so every queued transaction joins the same group.
+    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 3 }, maxGroupCommit: 64 });
+    try {
+      await db.transaction((tx) => tx.execute('CREATE TABLE g (id INTEGER PRIMARY KEY)'));
+      const clean = await statementsDuring(async () => {
+        await Promise.all(Array.from({ length: 20 }, (_, i) => db.transaction((tx) => executeLater(tx, 'INSERT INTO g (id) VALUES (?)', [i]))));
+      });
+      expect(clean.filter((s) => /SAVEPOINT/.test(s))).toEqual([]);
+      expect(clean.filter((s) => s === 'COMMIT').length).toBeLessThan(20);
+
+      const runs = new Map<number, number>();
+      const hooks: number[] = [];
+      let results: PromiseSettledResult<number>[] = [];
+      const failing = await statementsDuring(async () => {
+        results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            db.transaction(async (tx) => {
+              runs.set(i, (runs.get(i) ?? 0) + 1);
+              await tx.execute('INSERT INTO g (id) VALUES (?)', [100 + i]);
+              tx.afterCommit(() => hooks.push(i));
+              // A duplicate key: the statement fails, and with it the optimistic group.
+              if (i === 6) await tx.execute('INSERT INTO g (id) VALUES (?)', [100 + i]);
+              return i;
+            }),
+          ),
+        );
+      });
+      expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 6 ? 'rejected' : 'fulfilled')));
+      expect(failing.some((s) => /^SAVEPOINT/.test(s))).toBe(true);
+      // Members that ran before the failure in its group ran twice; every hook ran exactly once.
+      expect([...runs.values()].some((n) => n === 2)).toBe(true);
+      expect(hooks.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9]);
+      const ids = await db.transaction((tx) => tx.query<{ id: number }>('SELECT id FROM g WHERE id >= 100 ORDER BY id'));
+      expect(ids.map((r) => r.id)).toEqual([100, 101, 102, 103, 104, 105, 107, 108, 109]);
+
+      // A callback that catches its failed statement and returns normally is not committed (PostgreSQL
+      // would answer its COMMIT with ROLLBACK) and does not take its group down with it.
+      const swallowed = await Promise.allSettled(
+        [200, 201, 202].map((id) =>
+          db.transaction(async (tx) => {
+            await tx.execute('INSERT INTO g (id) VALUES (?)', [id]);
+            if (id === 202) await tx.execute('INSERT INTO g (id) VALUES (?)', [id]).catch(() => undefined);
+          }),
+        ),
+      );
+      expect(swallowed.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      const kept = await db.transaction((tx) => tx.query<{ id: number }>('SELECT id FROM g WHERE id >= 200 ORDER BY id'));
+      expect(kept.map((r) => r.id)).toEqual([200, 201]);
+      const alone = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 2 }, maxGroupCommit: 1 });
+      try {
+        await expect(
+          alone.transaction(async (tx) => {
+            await tx.execute('INSERT INTO g (id) VALUES (?)', [300]);
+            await tx.execute('INSERT INTO g (id) VALUES (?)', [300]).catch(() => undefined);
+          }),
+        ).rejects.toThrow(/duplicate key/);
+      } finally {
+        await alone.close();
+      }
+      expect(await db.transaction((tx) => tx.query('SELECT id FROM g WHERE id = 300'))).toEqual([]);
+    } finally {
+      await db.dropSchema();
+      await db.close();
+    }
+  });
+});

@@ -98,6 +98,12 @@ class PostgresTx implements Tx {
   begun = false;
   /** Something was sent to the server (in a group: its SAVEPOINT exists there). */
   sent = false;
+  /**
+   * The first statement error, even when the callback caught it: the server has aborted the
+   * transaction then, and a COMMIT would quietly roll it back (and a group with it), so it must
+   * never be reported as committed.
+   */
+  private failed: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly client: PoolClient,
@@ -134,28 +140,52 @@ class PostgresTx implements Tx {
   }
 
   private async run(sql: string, params: readonly SqlValue[]): Promise<QueryResultLike> {
+    // Later statements of an aborted transaction would only fail with "transaction is aborted":
+    // answer with the cause instead.
+    if (this.failed !== undefined) throw this.failed.error;
     if (this.queued.length > 0) {
       const text = this.db.inline(sql, params, this.client);
       if (text !== undefined) return this.send(text);
       await this.send();
     }
     this.sent = true;
-    return corked(this.client, () => this.client.query(this.db.statement(sql, params)));
+    try {
+      return await corked(this.client, () => this.client.query(this.db.statement(sql, params)));
+    } catch (error) {
+      this.failed ??= { error };
+      throw error;
+    }
   }
 
   /** Sends what is queued (and `last`) as one simple-protocol query; returns the last statement's result. */
   private async send(last?: string): Promise<QueryResultLike> {
+    if (this.failed !== undefined) throw this.failed.error;
     const texts = last === undefined ? this.queued : [...this.queued, last];
     this.queued = [];
     if (texts[0] === 'BEGIN') this.begun = true;
     this.sent = true;
-    const result = (await this.client.query(texts.join('\n;\n'))) as unknown as QueryResultLike | QueryResultLike[];
-    return Array.isArray(result) ? (result[result.length - 1] ?? {}) : result;
+    let result: QueryResultLike | QueryResultLike[];
+    try {
+      result = (await this.client.query(texts.join('\n;\n'))) as unknown as QueryResultLike | QueryResultLike[];
+    } catch (error) {
+      this.failed ??= { error };
+      throw error;
+    }
+    const final: QueryResultLike & { command?: string } = Array.isArray(result) ? (result[result.length - 1] ?? {}) : result;
+    // PostgreSQL answers a COMMIT of an aborted transaction with ROLLBACK, not with an error.
+    if (texts[texts.length - 1]?.endsWith('COMMIT') && final.command === 'ROLLBACK') {
+      const error = new Error('the transaction was rolled back instead of committed: one of its statements had failed');
+      this.failed = { error };
+      throw error;
+    }
+    return final;
   }
 
   /** @internal Sends what is queued, then `tail`, in one round trip (the end of a grouped transaction). */
   async flush(tail: readonly string[]): Promise<void> {
-    await this.send(tail.join('\n;\n'));
+    if (this.failed !== undefined) throw this.failed.error;
+    if (tail.length > 0) await this.send(tail.join('\n;\n'));
+    else if (this.queued.length > 0) await this.send();
   }
 
   /** @internal Commits (with whatever is still queued); a transaction that never sent anything costs nothing. */
@@ -317,17 +347,95 @@ export class PostgresDb implements Db {
 
   /**
    * Group commit (as in SqliteDb): the transactions queued for this Db run one after another on one
-   * connection, in ONE PostgreSQL transaction, each inside its own SAVEPOINT, and one COMMIT ends
-   * them all. Every caller's promise settles only after that COMMIT (nothing is acknowledged before
-   * it is durable); a failing callback rolls back to its savepoint and leaves the others alone; if
-   * the COMMIT fails, all of the group fail. The savepoint statements travel with the callbacks' own
-   * statements (no round trip of their own), and the last callback's writes, RELEASE and COMMIT go
-   * together. Up to `connections` groups run at once; nothing waits for a group to fill.
+   * connection, in ONE PostgreSQL transaction, and one COMMIT ends them all. Every caller's promise
+   * settles only after that COMMIT (nothing is acknowledged before it is durable). Up to
+   * `connections` groups run at once; nothing waits for a group to fill.
+   *
+   * A group first runs optimistically, without savepoints: almost every member succeeds, and a
+   * SAVEPOINT and RELEASE per member were a third of all statements an order cost (and past 64
+   * written-to savepoints PostgreSQL's subtransaction cache overflows, which slows every snapshot
+   * on the server). When a member fails (its callback throws, a statement or the COMMIT fails), the
+   * group is rolled back and the members tried so far run again, each in its own SAVEPOINT (see
+   * runIsolated), so the failing one fails alone. A callback may therefore run more than once, as
+   * on any retried transaction: only its database writes and afterCommit hooks take effect, once.
    * Returns an error when the connection is in an unknown state (it is then destroyed).
    * (Hand-written: pg has no group commit.)
    */
   private async runGroup(client: PoolClient): Promise<Error | undefined> {
-    const done: { job: GroupJob; result: unknown; hooks: (() => void)[] }[] = [];
+    const tried: GroupJob[] = [];
+    const done: Finished[] = [];
+    let open = false;
+    for (let count = 0; count < this.maxBatch; count++) {
+      const job = this.queue.shift();
+      if (job === undefined) break;
+      tried.push(job);
+      const prefix: readonly string[] = open ? [] : ['BEGIN'];
+      const tx = new PostgresTx(client, this, prefix);
+      try {
+        const result = await job.fn(tx);
+        const last = this.queue.length === 0 || count + 1 >= this.maxBatch;
+        const wrote = tx.sent || tx.unsent > prefix.length;
+        const commit = last && (open || wrote);
+        if (wrote || commit) await tx.flush(commit ? ['COMMIT'] : []);
+        open = (open || wrote) && !last;
+        done.push({ job, result, hooks: tx.commitHooks });
+        if (last) {
+          if (commit) this.commits += 1;
+          this.settle(done);
+          return undefined;
+        }
+      } catch (error) {
+        if (open || tx.sent) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackError) {
+            for (const member of tried) member.reject(error);
+            return rollbackError as Error;
+          }
+        }
+        // Alone, it has failed by itself; otherwise find out which member it was.
+        if (tried.length === 1) {
+          job.reject(error);
+          return undefined;
+        }
+        return this.runIsolated(client, tried);
+      }
+    }
+    if (open) {
+      try {
+        await commitOpen(client);
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          for (const member of tried) member.reject(error);
+          return rollbackError as Error;
+        }
+        return this.runIsolated(client, tried);
+      }
+      this.commits += 1;
+    }
+    this.settle(done);
+    return undefined;
+  }
+
+  /** Runs the commit hooks of a committed group's members, then answers their callers. */
+  private settle(done: readonly Finished[]): void {
+    this.transactions += done.length;
+    for (const entry of done) {
+      for (const hook of entry.hooks) hook();
+      entry.job.resolve(entry.result);
+    }
+  }
+
+  /**
+   * The members of a group that failed, again in one transaction, each in its own SAVEPOINT: a
+   * failing member rolls back to its savepoint and leaves the others alone; if the COMMIT fails, all
+   * of them fail. The savepoint statements travel with the callbacks' own statements (no round trip
+   * of their own), and the last callback's writes, RELEASE and COMMIT go together.
+   */
+  private async runIsolated(client: PoolClient, jobs: readonly GroupJob[]): Promise<Error | undefined> {
+    const done: Finished[] = [];
     let begun = false;
     let committed = false;
     const failAll = async (error: unknown, current?: GroupJob): Promise<Error | undefined> => {
@@ -337,9 +445,7 @@ export class PostgresDb implements Db {
       for (const entry of done) entry.job.reject(error);
       return broken;
     };
-    for (let count = 0; count < this.maxBatch; count++) {
-      const job = this.queue.shift();
-      if (job === undefined) break;
+    for (const [index, job] of jobs.entries()) {
       const prefix = begun ? [SAVEPOINT] : ['BEGIN', SAVEPOINT];
       const tx = new PostgresTx(client, this, prefix);
       let result: unknown;
@@ -362,7 +468,7 @@ export class PostgresDb implements Db {
         done.push({ job, result, hooks: tx.commitHooks });
         continue;
       }
-      const last = this.queue.length === 0 || count + 1 >= this.maxBatch;
+      const last = index === jobs.length - 1;
       try {
         await tx.flush(last ? [RELEASE, 'COMMIT'] : [RELEASE]);
         begun = true;
@@ -378,26 +484,19 @@ export class PostgresDb implements Db {
           return failAll(error, job);
         }
         job.reject(error);
-        if (committed) break;
         continue;
       }
       done.push({ job, result, hooks: tx.commitHooks });
-      // Committed with it: transactions that queued meanwhile start the next group.
-      if (committed) break;
     }
     if (begun && !committed) {
       try {
-        await client.query('COMMIT');
+        await commitOpen(client);
       } catch (error) {
         return failAll(error);
       }
     }
     if (begun) this.commits += 1;
-    this.transactions += done.length;
-    for (const entry of done) {
-      for (const hook of entry.hooks) hook();
-      entry.job.resolve(entry.result);
-    }
+    this.settle(done);
     return undefined;
   }
 
@@ -487,9 +586,22 @@ interface GroupJob {
   readonly reject: (error: unknown) => void;
 }
 
+/** A group member whose callback succeeded: answered once its group has committed. */
+interface Finished {
+  readonly job: GroupJob;
+  readonly result: unknown;
+  readonly hooks: (() => void)[];
+}
+
 const SAVEPOINT = 'SAVEPOINT edasaga_tx';
 const RELEASE = 'RELEASE SAVEPOINT edasaga_tx';
 const ROLLBACK_TO = 'ROLLBACK TO SAVEPOINT edasaga_tx';
+
+/** COMMITs the connection's open transaction; PostgreSQL answers ROLLBACK (no error) if it had failed. */
+async function commitOpen(client: PoolClient): Promise<void> {
+  const result = (await client.query('COMMIT')) as unknown as { command?: string };
+  if (result.command === 'ROLLBACK') throw new Error('the transaction was rolled back instead of committed: one of its statements had failed');
+}
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
