@@ -10,6 +10,7 @@ export const postgresDialect: Dialect = {
   bigint: 'BIGINT',
   clusteredTableSuffix: '',
   claimSuffix: ' FOR UPDATE SKIP LOCKED',
+  rowLockSuffix: ' FOR UPDATE',
   jsonFieldEquals: (column, field) => `((${column})::jsonb -> '${field.replace(/[^A-Za-z0-9_]/g, '')}') = (?)::jsonb`,
 };
 
@@ -429,9 +430,9 @@ export class PostgresDb implements Db {
   }
 
   /**
-   * The members of a group that failed, again in one transaction, each in its own SAVEPOINT: a
-   * failing member rolls back to its savepoint and leaves the others alone; if the COMMIT fails, all
-   * of them fail. The savepoint statements travel with the callbacks' own statements (no round trip
+   * The members of a group that failed, again in one transaction, each in its own SAVEPOINT, and
+   * more from the queue after them: a failing member rolls back to its savepoint and leaves the
+   * others alone; if the COMMIT fails, all of them fail. The savepoint statements travel with the callbacks' own statements (no round trip
    * of their own), and the last callback's writes, RELEASE and COMMIT go together.
    */
   private async runIsolated(client: PoolClient, jobs: readonly GroupJob[]): Promise<Error | undefined> {
@@ -445,7 +446,11 @@ export class PostgresDb implements Db {
       for (const entry of done) entry.job.reject(error);
       return broken;
     };
-    for (const [index, job] of jobs.entries()) {
+    // The members tried already, then (as in an optimistic group) more from the queue.
+    const retried = [...jobs];
+    for (let count = 0; count < Math.max(this.maxBatch, retried.length); count++) {
+      const job = retried.shift() ?? this.queue.shift();
+      if (job === undefined) break;
       const prefix = begun ? [SAVEPOINT] : ['BEGIN', SAVEPOINT];
       const tx = new PostgresTx(client, this, prefix);
       let result: unknown;
@@ -468,7 +473,7 @@ export class PostgresDb implements Db {
         done.push({ job, result, hooks: tx.commitHooks });
         continue;
       }
-      const last = index === jobs.length - 1;
+      const last = retried.length === 0 && (this.queue.length === 0 || count + 1 >= this.maxBatch);
       try {
         await tx.flush(last ? [RELEASE, 'COMMIT'] : [RELEASE]);
         begun = true;
@@ -484,9 +489,11 @@ export class PostgresDb implements Db {
           return failAll(error, job);
         }
         job.reject(error);
+        if (committed) break;
         continue;
       }
       done.push({ job, result, hooks: tx.commitHooks });
+      if (committed) break;
     }
     if (begun && !committed) {
       try {
