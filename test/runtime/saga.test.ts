@@ -358,6 +358,25 @@ for (const factory of dbFactories) {
       await expect(db.transaction((tx) => saveSaga(tx, { ...stale!, version: 2, data: { n: 2 } }))).rejects.toBeInstanceOf(ConcurrencyConflict);
       expect((await db.transaction((tx) => loadSaga<{ n: number }>(tx, 'S', 'x')))?.data).toEqual({ n: 1 });
     });
+
+    it('read-modify-writes of one saga read locked never conflict: concurrent ones wait for each other', async () => {
+      const created = await factory.create();
+      cleanup = created.cleanup;
+      const { db } = created;
+      await migrate(db);
+      const base = { sagaType: 'S', id: 'y', state: 'A_PENDING', terminal: false, version: 1, data: { n: 0 }, step: 0, attempt: 1, deadlineAt: undefined, deadlineKind: undefined, createdAt: 1, updatedAt: 1 };
+      await db.transaction((tx) => insertSaga(tx, base));
+      const increments = Array.from({ length: 20 }, () =>
+        db.transaction(async (tx) => {
+          const saga = await loadSaga<{ n: number }>(tx, 'S', 'y', { lock: true });
+          await saveSaga(tx, { ...saga!, version: saga!.version + 1, data: { n: saga!.data.n + 1 } });
+        }),
+      );
+      await Promise.all(increments);
+      const saga = await db.transaction((tx) => loadSaga<{ n: number }>(tx, 'S', 'y'));
+      expect(saga?.data).toEqual({ n: 20 });
+      expect(saga?.version).toBe(21);
+    });
   });
 }
 

@@ -39,6 +39,8 @@ export interface Dialect {
   readonly clusteredTableSuffix: string;
   /** Appended to a SELECT that claims rows for one worker among several. Empty on SQLite (one writer). */
   readonly claimSuffix: string;
+  /** Appended to a SELECT that locks the rows it reads until the transaction ends. Empty on SQLite (one writer). */
+  readonly rowLockSuffix: string;
   /** SQL expression comparing a top-level JSON field of `column` to a `?` holding JSON text. */
   jsonFieldEquals(column: string, field: string): string;
 }

@@ -12,6 +12,7 @@ export const sqliteDialect: Dialect = {
   bigint: 'INTEGER',
   clusteredTableSuffix: ' WITHOUT ROWID',
   claimSuffix: '',
+  rowLockSuffix: '',
   jsonFieldEquals: (column, field) => `(${column} -> '$.${field.replace(/[^A-Za-z0-9_]/g, '')}') = json(?)`,
 };
 

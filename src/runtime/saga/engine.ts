@@ -178,7 +178,7 @@ export class SagaEngine<D = unknown> {
   /** Takes a reply in the consumer's transaction. */
   async onReply(uow: UnitOfWork, type: string, reply: unknown, envelope: EventEnvelope): Promise<void> {
     const id = this.correlationIdOf(reply, envelope);
-    const saga = await loadSaga<D>(uow.tx, this.name, id);
+    const saga = await loadSaga<D>(uow.tx, this.name, id, { lock: true });
     const cause = { messageType: type, messageId: envelope.id };
     if (saga === undefined) {
       // Normal when several sagas of a service wait for the same reply type: the others have no such saga.

@@ -1,6 +1,8 @@
 // Saga instances and their history, persisted in the orchestrator service's database. Writes are
 // guarded by a version column (optimistic concurrency): a save with a stale version fails with
-// ConcurrencyConflict, and the consumer redelivers the message that caused it.
+// ConcurrencyConflict, and the consumer redelivers the message that caused it. Where the database
+// has row locks (PostgreSQL), a saga is read locked (see loadSaga), so its save cannot conflict
+// and is held back to travel with the transaction's next statement or commit.
 import { ConcurrencyConflict, executeLater, toNumber, toOptionalNumber, type SqlValue, type Tx } from '../db/port.js';
 
 export type DeadlineKind = 'timeout' | 'retry';
@@ -78,31 +80,56 @@ export async function insertSaga(tx: Tx, saga: SagaInstance): Promise<boolean> {
   return changed > 0;
 }
 
-export async function loadSaga<D>(tx: Tx, sagaType: string, id: string): Promise<SagaInstance<D> | undefined> {
-  const [row] = await tx.query(`SELECT ${COLUMNS} FROM edasaga_sagas WHERE saga_type = ? AND id = ?`, [sagaType, id]);
-  return row === undefined ? undefined : toInstance<D>(row);
+/** The key in `tx.locals` of a saga row this transaction holds locked; its value is the version read. */
+function lockKey(sagaType: string, id: string): string {
+  return `edasaga:saga-locked:${sagaType}\u0000${id}`;
+}
+
+/** Remembers that `tx` holds the saga's row locked at `version` (only where rows can be locked). */
+function markLocked(tx: Tx, sagaType: string, id: string, version: number): void {
+  if (tx.dialect.rowLockSuffix !== '') tx.locals.set(lockKey(sagaType, id), version);
+}
+
+/**
+ * Reads a saga. With `lock` (the orchestrator, about to change it) the row is locked until the
+ * transaction ends where the database can lock rows: concurrent writers of the same saga then wait
+ * for each other instead of failing the version check, and the save needs no round trip of its own.
+ */
+export async function loadSaga<D>(tx: Tx, sagaType: string, id: string, options: { readonly lock?: boolean } = {}): Promise<SagaInstance<D> | undefined> {
+  const lock = options.lock === true ? tx.dialect.rowLockSuffix : '';
+  const [row] = await tx.query(`SELECT ${COLUMNS} FROM edasaga_sagas WHERE saga_type = ? AND id = ?${lock}`, [sagaType, id]);
+  if (row === undefined) return undefined;
+  const saga = toInstance<D>(row);
+  if (lock !== '') markLocked(tx, sagaType, id, saga.version);
+  return saga;
 }
 
 /** Writes `next` if the stored version is still `next.version - 1`; otherwise ConcurrencyConflict. */
 export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
-  const changed = await tx.execute(
-    `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, updated_at = ?
-     WHERE saga_type = ? AND id = ? AND version = ?`,
-    [
-      next.state,
-      next.terminal ? 1 : 0,
-      next.version,
-      JSON.stringify(next.data),
-      next.step,
-      next.attempt,
-      next.deadlineAt ?? null,
-      next.deadlineKind ?? null,
-      next.updatedAt,
-      next.sagaType,
-      next.id,
-      next.version - 1,
-    ],
-  );
+  const key = lockKey(next.sagaType, next.id);
+  const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, updated_at = ?
+     WHERE saga_type = ? AND id = ? AND version = ?`;
+  const params: SqlValue[] = [
+    next.state,
+    next.terminal ? 1 : 0,
+    next.version,
+    JSON.stringify(next.data),
+    next.step,
+    next.attempt,
+    next.deadlineAt ?? null,
+    next.deadlineKind ?? null,
+    next.updatedAt,
+    next.sagaType,
+    next.id,
+    next.version - 1,
+  ];
+  if (tx.locals.get(key) === next.version - 1) {
+    // Read locked at exactly this version: nobody can have changed it since, so the check holds.
+    await executeLater(tx, sql, params);
+    tx.locals.set(key, next.version);
+    return;
+  }
+  const changed = await tx.execute(sql, params);
   if (changed === 0) throw new ConcurrencyConflict(`saga ${next.sagaType} ${next.id} was changed concurrently (expected version ${next.version - 1})`);
 }
 
@@ -182,7 +209,11 @@ export async function claimDueSaga<D>(tx: Tx, sagaType: string, id: string, now:
     `SELECT ${COLUMNS} FROM edasaga_sagas WHERE saga_type = ? AND id = ? AND deadline_at IS NOT NULL AND deadline_at <= ?${tx.dialect.claimSuffix}`,
     [sagaType, id, now],
   );
-  return row === undefined ? undefined : toInstance<D>(row);
+  if (row === undefined) return undefined;
+  const saga = toInstance<D>(row);
+  // On PostgreSQL the claim locked the row (FOR UPDATE SKIP LOCKED).
+  if (tx.dialect.claimSuffix !== '') markLocked(tx, sagaType, id, saga.version);
+  return saga;
 }
 
 /** Moves a deadline that passed by `now` (after its handling failed) to `until`, bumping the version. */
