@@ -182,6 +182,18 @@ class PostgresTx implements Tx {
     return final;
   }
 
+  /** @internal Throws the first statement error, also one the callback caught (see `failed`). */
+  assertHealthy(): void {
+    if (this.failed !== undefined) throw this.failed.error;
+  }
+
+  /** @internal Hands over the statements queued and not sent (they leave with the next member of a group). */
+  takeQueued(): string[] {
+    const queued = this.queued;
+    this.queued = [];
+    return queued;
+  }
+
   /** @internal Sends what is queued, then `tail`, in one round trip (the end of a grouped transaction). */
   async flush(tail: readonly string[]): Promise<void> {
     if (this.failed !== undefined) throw this.failed.error;
@@ -365,56 +377,58 @@ export class PostgresDb implements Db {
   private async runGroup(client: PoolClient): Promise<Error | undefined> {
     const tried: GroupJob[] = [];
     const done: Finished[] = [];
-    let open = false;
+    // Statements queued and not sent yet: BEGIN until it has gone out, and a member's writes nobody
+    // waited for, which travel with the next member's first statement (or the COMMIT) instead of
+    // costing a round trip of their own. In an optimistic group a failing statement fails the group
+    // whichever member sent it, so carrying them over loses nothing.
+    let pending: string[] = ['BEGIN'];
+    let begun = false;
+    const fallBack = async (error: unknown): Promise<Error | undefined> => {
+      // Also when nothing was sent: a ROLLBACK outside a transaction is only a warning.
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        for (const member of tried) member.reject(error);
+        return rollbackError as Error;
+      }
+      // Alone, it has failed by itself; otherwise find out which member it was.
+      if (tried.length === 1) {
+        tried[0]?.reject(error);
+        return undefined;
+      }
+      return this.runIsolated(client, tried);
+    };
+    /** Sends what is pending and COMMIT, if the group did anything. */
+    const commit = async (): Promise<void> => {
+      if (!begun && pending.every((text) => text === 'BEGIN')) return;
+      await new PostgresTx(client, this, pending).flush(['COMMIT']);
+      this.commits += 1;
+    };
     for (let count = 0; count < this.maxBatch; count++) {
       const job = this.queue.shift();
       if (job === undefined) break;
       tried.push(job);
-      const prefix: readonly string[] = open ? [] : ['BEGIN'];
-      const tx = new PostgresTx(client, this, prefix);
+      const tx = new PostgresTx(client, this, pending);
       try {
         const result = await job.fn(tx);
-        const last = this.queue.length === 0 || count + 1 >= this.maxBatch;
-        const wrote = tx.sent || tx.unsent > prefix.length;
-        const commit = last && (open || wrote);
-        if (wrote || commit) await tx.flush(commit ? ['COMMIT'] : []);
-        open = (open || wrote) && !last;
+        tx.assertHealthy();
+        if (tx.sent) begun = true;
+        pending = tx.takeQueued();
         done.push({ job, result, hooks: tx.commitHooks });
-        if (last) {
-          if (commit) this.commits += 1;
+        if (this.queue.length === 0 || count + 1 >= this.maxBatch) {
+          await commit();
           this.settle(done);
           return undefined;
         }
       } catch (error) {
-        if (open || tx.sent) {
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackError) {
-            for (const member of tried) member.reject(error);
-            return rollbackError as Error;
-          }
-        }
-        // Alone, it has failed by itself; otherwise find out which member it was.
-        if (tried.length === 1) {
-          job.reject(error);
-          return undefined;
-        }
-        return this.runIsolated(client, tried);
+        return fallBack(error);
       }
     }
-    if (open) {
-      try {
-        await commitOpen(client);
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          for (const member of tried) member.reject(error);
-          return rollbackError as Error;
-        }
-        return this.runIsolated(client, tried);
-      }
-      this.commits += 1;
+    // Another runner took the transactions queued meanwhile: commit what this group has.
+    try {
+      await commit();
+    } catch (error) {
+      return fallBack(error);
     }
     this.settle(done);
     return undefined;
