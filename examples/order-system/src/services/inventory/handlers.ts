@@ -15,6 +15,7 @@ import {
   type ReserveInventoryMessage,
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
+import { executeLater } from '../../edasaga-runtime/db/port.js';
 
 export const OUT_OF_STOCK_PREFIX = 'OOS-';
 
@@ -51,7 +52,9 @@ export const inventoryHandlers = {
         missing.push(sku);
         continue;
       }
-      await ctx.tx.execute('INSERT INTO stock (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO NOTHING', [sku, defaultStock()]);
+      // Writes whose result nothing reads go through executeLater: on PostgreSQL they leave with the
+      // next statement or the commit instead of costing a round trip each.
+      await executeLater(ctx.tx, 'INSERT INTO stock (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO NOTHING', [sku, defaultStock()]);
       const changed = await ctx.tx.execute('UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?', [quantity, sku, quantity]);
       if (changed === 1) taken.push([sku, quantity]);
       else missing.push(sku);
@@ -63,9 +66,9 @@ export const inventoryHandlers = {
       return;
     }
     const reservationId = randomUUID();
-    await ctx.tx.execute('INSERT INTO reservations (reservation_id, order_id, status, created_at) VALUES (?, ?, ?, ?)', [reservationId, orderId, 'RESERVED', ctx.now]);
+    await executeLater(ctx.tx, 'INSERT INTO reservations (reservation_id, order_id, status, created_at) VALUES (?, ?, ?, ?)', [reservationId, orderId, 'RESERVED', ctx.now]);
     for (const [sku, quantity] of taken) {
-      await ctx.tx.execute('INSERT INTO reservation_items (reservation_id, sku, quantity) VALUES (?, ?, ?)', [reservationId, sku, quantity]);
+      await executeLater(ctx.tx, 'INSERT INTO reservation_items (reservation_id, sku, quantity) VALUES (?, ?, ?)', [reservationId, sku, quantity]);
     }
     ctx.logger.info({ orderId, reservationId }, 'stock reserved');
     await ctx.send(InventoryReserved, { orderId, reservationId });

@@ -14,6 +14,7 @@ import {
   type RefundPaymentMessage,
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
+import { executeLater } from '../../edasaga-runtime/db/port.js';
 
 function declineAbove(): number {
   const limit = Number(process.env['PAYMENT_DECLINE_ABOVE'] ?? '100000');
@@ -41,7 +42,10 @@ export const paymentHandlers = {
       return;
     }
     const paymentId = randomUUID();
-    await ctx.tx.execute(
+    // Nothing reads this write's result, so it may leave with the transaction's next statement or
+    // its commit (on PostgreSQL one round trip less per payment).
+    await executeLater(
+      ctx.tx,
       'INSERT INTO payments (payment_id, order_id, customer_id, amount, currency, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [paymentId, orderId, customerId, amount.amount, amount.currency, 'CHARGED', ctx.now],
     );
