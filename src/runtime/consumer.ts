@@ -10,7 +10,7 @@ import type { Delivery, DeliveryOutcome, Subscription, Transport } from './trans
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { PermanentError, type HandlerContext, type MessageHandler, type UnitOfWork } from './context.js';
 import type { Outbox } from './store/outbox.js';
-import { recordInbox } from './store/inbox.js';
+import { isInboxConflict, recordInbox } from './store/inbox.js';
 import { recordDeadLetter } from './store/dead-letters.js';
 import { documentStore, type DocumentStore } from './store/documents.js';
 import type { Logger } from './logger.js';
@@ -115,13 +115,20 @@ export class Consumer {
       }
     });
     const { db, service } = this.options;
-    return db.transaction(async (tx) => {
-      const now = this.clock.now();
-      if (!(await recordInbox(tx, service, envelope.id, now))) return 'duplicate';
-      const ctx = this.context(envelope, tx, attempt, now);
-      for (const [index, entry] of handlers.entries()) await entry.handler(decoded[index], ctx);
-      return 'handled';
-    });
+    const later = handlers.every((entry) => entry.transactional === true);
+    try {
+      return await db.transaction(async (tx) => {
+        const now = this.clock.now();
+        if (!(await recordInbox(tx, service, envelope.id, now, { later }))) return 'duplicate';
+        const ctx = this.context(envelope, tx, attempt, now);
+        for (const [index, entry] of handlers.entries()) await entry.handler(decoded[index], ctx);
+        return 'handled';
+      });
+    } catch (error) {
+      // The inbox row written without asking found the message handled before: nothing was kept.
+      if (later && isInboxConflict(error)) return 'duplicate';
+      throw error;
+    }
   }
 
   private context(envelope: EventEnvelope, tx: HandlerContext['tx'], attempt: number, now: number): HandlerContext {

@@ -126,6 +126,7 @@ export class SagaEngine<D = unknown> {
         handler: async (event, ctx) => {
           await this.start(ctx, event, ctx.envelope);
         },
+        transactional: true,
       });
     }
     for (const reply of this.replies.values()) {
@@ -134,6 +135,7 @@ export class SagaEngine<D = unknown> {
         topic: reply.topic,
         ...(reply.decode === undefined ? {} : { decode: reply.decode }),
         handler: (message, ctx) => this.onReply(ctx, reply.type, message, ctx.envelope),
+        transactional: true,
       });
     }
     return list;
