@@ -453,15 +453,17 @@ export class PostgresDb implements Db {
     const done: Finished[] = [];
     let begun = false;
     let committed = false;
+    // The members tried already, then (as in an optimistic group) more from the queue.
+    const retried = [...jobs];
     const failAll = async (error: unknown, current?: GroupJob): Promise<Error | undefined> => {
       let broken: Error | undefined;
       if (begun && !committed) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
       current?.reject(error);
       for (const entry of done) entry.job.reject(error);
+      // Members not run again yet fail too: their caller retries them (a delivery is redelivered).
+      for (const job of retried.splice(0)) job.reject(error);
       return broken;
     };
-    // The members tried already, then (as in an optimistic group) more from the queue.
-    const retried = [...jobs];
     for (let count = 0; count < Math.max(this.maxBatch, retried.length); count++) {
       const job = retried.shift() ?? this.queue.shift();
       if (job === undefined) break;
