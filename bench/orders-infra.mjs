@@ -255,7 +255,10 @@ try {
       const bar = Math.round(raw / serviceCommits / 2);
       results.push({ transport, orderRate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), commitsPerOrder, serviceCommits, bar, cpu: busyMs / ORDERS });
       console.log(`\nPostgreSQL + ${transport}, 5 processes: ${ORDERS} orders in ${ms.toFixed(0)} ms = ${orderRate} orders/s end to end (placing took ${placedMs.toFixed(0)} ms, ${CLIENTS} HTTP clients)`);
-      console.log(`  completion time (accepted -> saga COMPLETED), ${latencies.length} orders: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+      console.log(`  completion time (accepted -> saga COMPLETED), ${latencies.length} orders: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms`);
+      // A step timeout (or a resend after one) means a message was stuck or lost for the step's timeout.
+      const timeouts = (await orderDb.query("SELECT event, COUNT(*) AS n FROM edasaga_saga_history WHERE at >= $1 AND event IN ('timeout', 'retry') GROUP BY event", [startedAt])).rows;
+      if (timeouts.length > 0) console.log(`  saga deadlines that fired during the run: ${timeouts.map((r) => `${r.n} ${r.event}`).join(', ')}`);
       console.log(`  machine CPU busy during the run: ${(busyMs / 1000).toFixed(1)} core-s of ${((ms / 1000) * cpus().length).toFixed(1)} = ${(busyMs / ORDERS).toFixed(1)} ms per order (services, PostgreSQL, broker, this client, and anything else running)`);
       console.log(`  CPU per order by process group (/proc): services ${perOrder('services')} ms, PostgreSQL ${perOrder('postgres')} ms, ${transport === 'kafka' ? 'Kafka (JVM)' : 'nats-server'} ${perOrder('broker')} ms; the rest of the machine ${(busyMs / ORDERS - ['services', 'postgres', 'broker'].reduce((sum, g) => sum + Number(perOrder(g)), 0)).toFixed(1)} ms`);
       console.log(`  commits per order sent by the services (read-only ones, relays and timers included): ${serviceCommits.toFixed(2)}, in ${serviceQueries.toFixed(1)} round trips to PostgreSQL`);
