@@ -17,7 +17,9 @@ const BENCHES = [
   { name: 'runtime-sqlite', args: ['runtime-sqlite.mjs'] },
   { name: 'orders-embedded', args: ['orders-embedded.mjs'] },
   { name: 'transport-throughput', args: ['transport-throughput.mjs'] },
+  { name: 'pg-round-trip', args: ['pg-round-trip.mjs'] },
   { name: 'runtime-postgres', args: ['runtime-postgres.mjs'] },
+  { name: 'pg-statements', args: ['pg-statements.mjs'] },
   { name: 'orders-infra', args: ['orders-infra.mjs'] },
 ];
 
