@@ -334,6 +334,25 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit: optimistic
         await alone.close();
       }
       expect(await db.transaction((tx) => tx.query('SELECT id FROM g WHERE id = 300'))).toEqual([]);
+
+      // A member whose statement failed only because of another member's uncommitted write (the
+      // same key) is not told that error when the group then fails as a whole: it did not commit
+      // and must be retried, not, say, taken for a duplicate.
+      await db.transaction((tx) => tx.execute('CREATE TABLE d (id INTEGER UNIQUE DEFERRABLE INITIALLY DEFERRED)'));
+      const { GroupAborted } = await import('../../src/runtime/db/postgres.js');
+      const outcome = await Promise.allSettled([
+        db.transaction(async (tx) => {
+          await tx.execute('INSERT INTO d (id) VALUES (1), (1)'); // fails at COMMIT, not before
+          await tx.execute('INSERT INTO g (id) VALUES (400)');
+        }),
+        db.transaction((tx) => tx.execute('INSERT INTO g (id) VALUES (400)')),
+        db.transaction((tx) => tx.execute('INSERT INTO g (id) VALUES (401)')),
+      ]);
+      expect(outcome.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      const second = (outcome[1] as PromiseRejectedResult).reason as { code?: string };
+      expect(second).toBeInstanceOf(GroupAborted);
+      expect(second.code).toBeUndefined();
+      expect(await db.transaction((tx) => tx.query('SELECT id FROM g WHERE id >= 400'))).toEqual([]);
     } finally {
       await db.dropSchema();
       await db.close();

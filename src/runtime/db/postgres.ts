@@ -388,7 +388,8 @@ export class PostgresDb implements Db {
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {
-        for (const member of tried) member.reject(error);
+        // Which member failed is unknown now: none of them may take the error as its own.
+        for (const member of tried) member.reject(tried.length === 1 ? error : new GroupAborted(error));
         return rollbackError as Error;
       }
       // Alone, it has failed by itself; otherwise find out which member it was.
@@ -415,16 +416,12 @@ export class PostgresDb implements Db {
         if (tx.sent) begun = true;
         pending = tx.takeQueued();
         done.push({ job, result, hooks: tx.commitHooks });
-        if (this.queue.length === 0 || count + 1 >= this.maxBatch) {
-          await commit();
-          this.settle(done);
-          return undefined;
-        }
+        if (this.queue.length === 0 || count + 1 >= this.maxBatch) break;
       } catch (error) {
         return fallBack(error);
       }
     }
-    // Another runner took the transactions queued meanwhile: commit what this group has.
+    // The group is full, the queue empty, or another runner took what was queued meanwhile.
     try {
       await commit();
     } catch (error) {
@@ -438,7 +435,15 @@ export class PostgresDb implements Db {
   private settle(done: readonly Finished[]): void {
     this.transactions += done.length;
     for (const entry of done) {
-      for (const hook of entry.hooks) hook();
+      for (const hook of entry.hooks) {
+        // Hooks are signals (a relay wake-up): one that throws cannot undo the commit, nor keep
+        // the callers from hearing of it.
+        try {
+          hook();
+        } catch {
+          // see above
+        }
+      }
       entry.job.resolve(entry.result);
     }
   }
@@ -455,13 +460,20 @@ export class PostgresDb implements Db {
     let committed = false;
     // The members tried already, then (as in an optimistic group) more from the queue.
     const retried = [...jobs];
+    // Members whose own statements failed, answered once the group's fate is known: a failure can
+    // depend on the others' uncommitted writes (a unique key one of them inserted), so it is only
+    // theirs to report if those writes commit.
+    const failed: { readonly job: GroupJob; readonly error: unknown }[] = [];
     const failAll = async (error: unknown, current?: GroupJob): Promise<Error | undefined> => {
       let broken: Error | undefined;
       if (begun && !committed) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
-      current?.reject(error);
-      for (const entry of done) entry.job.reject(error);
-      // Members not run again yet fail too: their caller retries them (a delivery is redelivered).
-      for (const job of retried.splice(0)) job.reject(error);
+      // None of them, not even the current one, may take the error as its own: it may stem from the
+      // others' writes, which are gone now. Their callers retry (a delivery is redelivered).
+      const aborted = new GroupAborted(error);
+      current?.reject(aborted);
+      for (const entry of done) entry.job.reject(aborted);
+      for (const entry of failed) entry.job.reject(aborted);
+      for (const job of retried.splice(0)) job.reject(aborted);
       return broken;
     };
     for (let count = 0; count < Math.max(this.maxBatch, retried.length); count++) {
@@ -481,7 +493,7 @@ export class PostgresDb implements Db {
             return failAll(error, job);
           }
         }
-        job.reject(error);
+        failed.push({ job, error });
         continue;
       }
       if (!tx.sent && tx.unsent === prefix.length) {
@@ -504,7 +516,7 @@ export class PostgresDb implements Db {
         } catch {
           return failAll(error, job);
         }
-        job.reject(error);
+        failed.push({ job, error });
         if (committed) break;
         continue;
       }
@@ -520,6 +532,7 @@ export class PostgresDb implements Db {
     }
     if (begun) this.commits += 1;
     this.settle(done);
+    for (const entry of failed) entry.job.reject(entry.error);
     return undefined;
   }
 
@@ -550,7 +563,13 @@ export class PostgresDb implements Db {
         await rollback(tx);
         throw error;
       }
-      for (const hook of tx.commitHooks) hook();
+      for (const hook of tx.commitHooks) {
+        try {
+          hook();
+        } catch {
+          // A signal that failed cannot undo the commit (see settle).
+        }
+      }
       return result;
     } finally {
       // A connection whose ROLLBACK failed is in an unknown state: destroy it instead of reusing it.
@@ -607,6 +626,17 @@ interface GroupJob {
   readonly fn: (tx: Tx) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A transaction's outcome when the group it ran in failed for another member's reason (or for an
+ * unknown one): it did not commit, and the error it would have had is not its own to act on.
+ */
+export class GroupAborted extends Error {
+  override readonly name = 'GroupAborted';
+  constructor(cause: unknown) {
+    super(`rolled back with the other transactions of its group commit: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 /** A group member whose callback succeeded: answered once its group has committed. */
