@@ -58,24 +58,16 @@ function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
   };
 }
 
+/** The values of the columns a transition changes, in COLUMNS order: state .. deadline_kind. */
+function changingValues(saga: SagaInstance): SqlValue[] {
+  return [saga.state, saga.terminal ? 1 : 0, saga.version, JSON.stringify(saga.data), saga.step, saga.attempt, saga.deadlineAt ?? null, saga.deadlineKind ?? null];
+}
+
 /** Inserts a new saga; false when one with the same type and id exists (a repeated start). */
 export async function insertSaga(tx: Tx, saga: SagaInstance): Promise<boolean> {
   const changed = await tx.execute(
     `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
-    [
-      saga.sagaType,
-      saga.id,
-      saga.state,
-      saga.terminal ? 1 : 0,
-      saga.version,
-      JSON.stringify(saga.data),
-      saga.step,
-      saga.attempt,
-      saga.deadlineAt ?? null,
-      saga.deadlineKind ?? null,
-      saga.createdAt,
-      saga.updatedAt,
-    ],
+    [saga.sagaType, saga.id, ...changingValues(saga), saga.createdAt, saga.updatedAt],
   );
   return changed > 0;
 }
@@ -110,14 +102,7 @@ export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
   const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, updated_at = ?
      WHERE saga_type = ? AND id = ? AND version = ?`;
   const params: SqlValue[] = [
-    next.state,
-    next.terminal ? 1 : 0,
-    next.version,
-    JSON.stringify(next.data),
-    next.step,
-    next.attempt,
-    next.deadlineAt ?? null,
-    next.deadlineKind ?? null,
+    ...changingValues(next),
     next.updatedAt,
     next.sagaType,
     next.id,
