@@ -196,9 +196,7 @@ class PostgresTx implements Tx {
 
   /** @internal Sends what is queued, then `tail`, in one round trip (the end of a grouped transaction). */
   async flush(tail: readonly string[]): Promise<void> {
-    if (this.failed !== undefined) throw this.failed.error;
-    if (tail.length > 0) await this.send(tail.join('\n;\n'));
-    else if (this.queued.length > 0) await this.send();
+    await this.send(tail.join('\n;\n'));
   }
 
   /** @internal Commits (with whatever is still queued); a transaction that never sent anything costs nothing. */

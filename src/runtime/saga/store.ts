@@ -77,9 +77,9 @@ function lockKey(sagaType: string, id: string): string {
   return `edasaga:saga-locked:${sagaType}\u0000${id}`;
 }
 
-/** Remembers that `tx` holds the saga's row locked at `version` (only where rows can be locked). */
+/** Remembers that `tx` holds the saga's row locked at `version` (callers lock only where rows can be locked). */
 function markLocked(tx: Tx, sagaType: string, id: string, version: number): void {
-  if (tx.dialect.rowLockSuffix !== '') tx.locals.set(lockKey(sagaType, id), version);
+  tx.locals.set(lockKey(sagaType, id), version);
 }
 
 /**
