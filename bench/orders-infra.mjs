@@ -17,7 +17,7 @@
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -90,14 +90,39 @@ function groupCpuMs(rootPid, transport) {
     for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
     return false;
   };
-  const ms = { services: 0, postgres: 0, broker: 0 };
+  const ms = { services: 0, postgres: 0, broker: 0, perService: {} };
   const broker = transport === 'kafka' ? 'java' : 'nats-server';
   for (const [pid, proc] of procs) {
-    if (inRun(pid)) ms.services += proc.ticks * 10;
-    else if (proc.comm === 'postgres') ms.postgres += proc.ticks * 10;
+    if (inRun(pid)) {
+      ms.services += proc.ticks * 10;
+      // Per service: its CPU and its system calls (reads, writes) and context switches, which
+      // are what a message costs on a machine where every kernel entry is expensive.
+      const service = serviceOf(pid);
+      if (service !== undefined) ms.perService[service] = { cpu: proc.ticks * 10, ...ioOf(pid) };
+    } else if (proc.comm === 'postgres') ms.postgres += proc.ticks * 10;
     else if (proc.comm === broker) ms.broker += proc.ticks * 10;
   }
   return ms;
+}
+
+function serviceOf(pid) {
+  try {
+    const match = /src\/services\/([^/]+)\/main/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function ioOf(pid) {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (text, name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+    return { reads: field(io, 'syscr'), writes: field(io, 'syscw'), switches: field(status, 'voluntary_ctxt_switches') + field(status, 'nonvoluntary_ctxt_switches') };
+  } catch {
+    return { reads: 0, writes: 0, switches: 0 };
+  }
 }
 
 /** COMMITs and queries the services' pg clients sent so far (bench/pg-commit-counter.mjs). */
@@ -182,8 +207,10 @@ try {
     const system = spawn(process.execPath, ['scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let stopping = false;
-    system.stdout.on('data', (c) => (output = (output + c).slice(-20000)));
-    system.stderr.on('data', (c) => (output = (output + c).slice(-20000)));
+    // BENCH_SERVICE_LOG=<file>: keep all the services' output there (debugging; V8 traces).
+    const log = process.env.BENCH_SERVICE_LOG ? createWriteStream(process.env.BENCH_SERVICE_LOG) : undefined;
+    system.stdout.on('data', (c) => { log?.write(c); output = (output + c).slice(-20000); });
+    system.stderr.on('data', (c) => { log?.write(c); output = (output + c).slice(-20000); });
     const alive = () => {
       if (!stopping && (system.exitCode !== null || system.signalCode !== null)) throw new Error(`start:dev exited early:\n${output}`);
     };
@@ -261,6 +288,9 @@ try {
       if (timeouts.length > 0) console.log(`  saga deadlines that fired during the run: ${timeouts.map((r) => `${r.n} ${r.event}`).join(', ')}`);
       console.log(`  machine CPU busy during the run: ${(busyMs / 1000).toFixed(1)} core-s of ${((ms / 1000) * cpus().length).toFixed(1)} = ${(busyMs / ORDERS).toFixed(1)} ms per order (services, PostgreSQL, broker, this client, and anything else running)`);
       console.log(`  CPU per order by process group (/proc): services ${perOrder('services')} ms, PostgreSQL ${perOrder('postgres')} ms, ${transport === 'kafka' ? 'Kafka (JVM)' : 'nats-server'} ${perOrder('broker')} ms; the rest of the machine ${(busyMs / ORDERS - ['services', 'postgres', 'broker'].reduce((sum, g) => sum + Number(perOrder(g)), 0)).toFixed(1)} ms`);
+      const services = Object.keys(groupsAfter.perService).sort();
+      const per = (service, field) => (((groupsAfter.perService[service]?.[field] ?? 0) - (groupsBefore.perService[service]?.[field] ?? 0)) / ORDERS);
+      console.log(`  per service, per order: ${services.map((s) => `${s} ${per(s, 'cpu').toFixed(1)} ms CPU, ${per(s, 'reads').toFixed(1)} reads, ${per(s, 'writes').toFixed(1)} writes, ${per(s, 'switches').toFixed(1)} context switches`).join('; ')}`);
       console.log(`  commits per order sent by the services (read-only ones, relays and timers included): ${serviceCommits.toFixed(2)}, in ${serviceQueries.toFixed(1)} round trips to PostgreSQL`);
       console.log(`  PostgreSQL's own count (pg_stat_database: every session of the database, so also other work on a shared machine): ${commitsPerOrder.toFixed(2)} commits per order; WAL flushes per order: ${syncsPerOrder.toFixed(2)}`);
       console.log(`  target 1: >= 300 orders/s -> ${orderRate >= 300 ? 'met' : 'NOT met'}`);
