@@ -291,7 +291,12 @@ try {
       const services = Object.keys(groupsAfter.perService).sort();
       const per = (service, field) => (((groupsAfter.perService[service]?.[field] ?? 0) - (groupsBefore.perService[service]?.[field] ?? 0)) / ORDERS);
       console.log(`  per service, per order: ${services.map((s) => `${s} ${per(s, 'cpu').toFixed(1)} ms CPU, ${per(s, 'reads').toFixed(1)} reads, ${per(s, 'writes').toFixed(1)} writes, ${per(s, 'switches').toFixed(1)} context switches`).join('; ')}`);
-      console.log(`  commits per order sent by the services (read-only ones, relays and timers included): ${serviceCommits.toFixed(2)}, in ${serviceQueries.toFixed(1)} round trips to PostgreSQL`);
+      // What the CPU allows: the machine's cores divided by the CPU one order costs, and the same
+      // for the parts that are not the services (PostgreSQL, broker, this load generator, the rest).
+      const cores = cpus().length;
+      const notServices = busyMs / ORDERS - Number(perOrder('services'));
+      console.log(`  CPU ceiling on ${cores} cores: ${Math.round((cores * 1000 * ORDERS) / busyMs)} orders/s at ${(busyMs / ORDERS).toFixed(1)} ms per order; with services that cost nothing, ${Math.round((cores * 1000) / notServices)} orders/s (${notServices.toFixed(1)} ms per order outside them)`);
+      console.log(`  commits per order sent by the services (read-only ones and single statements, relays and timers included): ${serviceCommits.toFixed(2)}, in ${serviceQueries.toFixed(1)} round trips to PostgreSQL`);
       console.log(`  PostgreSQL's own count (pg_stat_database: every session of the database, so also other work on a shared machine): ${commitsPerOrder.toFixed(2)} commits per order; WAL flushes per order: ${syncsPerOrder.toFixed(2)}`);
       console.log(`  target 1: >= 300 orders/s -> ${orderRate >= 300 ? 'met' : 'NOT met'}`);
       console.log(`  target 2: >= raw / commits-per-order / 2 = ${raw} / ${serviceCommits.toFixed(2)} / 2 = ${bar} orders/s -> ${orderRate >= bar ? 'met' : 'NOT met'}`);
