@@ -78,6 +78,10 @@ export class Consumer {
   /** Decides one delivery (the transport calls this; tests may too). */
   async handle(delivery: Delivery): Promise<DeliveryOutcome> {
     const { logger } = this.options;
+    // A topic carries types this service does not read: pass them by their type header, without
+    // decoding the envelope or parsing its body (a malformed one is not this service's to judge).
+    const type = delivery.message.headers['ce_type'];
+    if (type !== undefined && !this.byType.has(type)) return { kind: 'ack' };
     let envelope: EventEnvelope;
     try {
       envelope = fromBinary(delivery.message);
@@ -85,7 +89,7 @@ export class Consumer {
       return this.deadLetter(delivery, 'unknown', delivery.message.headers['ce_id'] ?? 'unknown', error);
     }
     const handlers = this.byType.get(envelope.type);
-    if (handlers === undefined) return { kind: 'ack' }; // a topic carries types this service does not read
+    if (handlers === undefined) return { kind: 'ack' }; // no type header: known only once decoded
     try {
       const result = await this.process(envelope, handlers, delivery.attempt);
       if (result === 'duplicate') logger.debug({ id: envelope.id, type: envelope.type }, 'duplicate message ignored');

@@ -151,6 +151,20 @@ for (const factory of dbFactories) {
       expect(await permanent.consumer.handle({ message: { topic: 'things', key: 'k', ...toBinary(envelope) }, attempt: 1 })).toMatchObject({ kind: 'dead-letter' });
     });
 
+
+    it('passes types it does not read by their type header, without judging their body', async () => {
+      const t = transport();
+      let calls = 0;
+      const reader = await service('reader', t, [handler({ type: T, topic: 'things', handler: async () => { calls += 1; } })]);
+      const other = { ce_id: 'o-1', ce_type: 'com.example.Other', ce_source: '/w', ce_specversion: '1.0' };
+      expect(await reader.consumer.handle({ message: { topic: 'things', key: 'k', headers: other, body: 'not json' }, attempt: 1 })).toEqual({ kind: 'ack' });
+      // The same malformed body under a type it reads is its to judge.
+      const mine = await reader.consumer.handle({ message: { topic: 'things', key: 'k', headers: { ...other, ce_type: T }, body: 'not json' }, attempt: 1 });
+      expect(mine.kind).toBe('dead-letter');
+      expect(calls).toBe(0);
+      expect(await reader.db.transaction((tx) => tx.query('SELECT * FROM edasaga_inbox'))).toEqual([]);
+      expect((await reader.db.transaction((tx) => listDeadLetters(tx))).map((d) => d.messageId)).toEqual(['o-1']);
+    });
     it('a failing handler rolls back its state, inbox row and publishes', async () => {
       const t = transport();
       let fail = true;
