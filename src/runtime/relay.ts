@@ -152,9 +152,9 @@ export class OutboxRelay {
       return rows.length;
     }
     return db.transaction(async (tx) => {
-      const claimed = await outbox.pending(tx, this.batchSize, true);
+      const claimed = await outbox.claimWithHeldKeys(tx, this.batchSize);
       if (claimed.length === 0) return 0;
-      const publishable = await this.withoutKeysHeldElsewhere(claimed, (keys, maxSeq) => outbox.pendingSeqsForKeys(tx, keys, maxSeq));
+      const publishable = withoutKeysHeldElsewhere(claimed);
       if (publishable.length > 0) {
         await transport.publish(publishable.map((row) => row.message));
         await outbox.markDispatched(tx, publishable.map((row) => row.seq), keepRows);
@@ -165,24 +165,6 @@ export class OutboxRelay {
       return publishable.length === 0 ? 0 : claimed.length;
       // Alone: it publishes before its COMMIT, so it must not see other callers' uncommitted rows.
     }, { alone: true });
-  }
-
-  /** Drops the rows of every key that has an earlier undispatched row this relay did not claim. */
-  private async withoutKeysHeldElsewhere(
-    claimed: readonly OutboxRow[],
-    pendingSeqs: (keys: readonly string[], maxSeq: number) => Promise<Map<string, number[]>>,
-  ): Promise<OutboxRow[]> {
-    const ours = new Set(claimed.map((row) => row.seq));
-    const lastOfKey = new Map<string, number>();
-    for (const row of claimed) lastOfKey.set(row.key, row.seq);
-    const maxSeq = claimed[claimed.length - 1]?.seq ?? 0;
-    const pending = await pendingSeqs([...lastOfKey.keys()], maxSeq);
-    const blocked = new Set<string>();
-    for (const [key, seqs] of pending) {
-      const last = lastOfKey.get(key) ?? 0;
-      if (seqs.some((seq) => seq <= last && !ours.has(seq))) blocked.add(key);
-    }
-    return blocked.size === 0 ? [...claimed] : claimed.filter((row) => !blocked.has(row.key));
   }
 
   /** Publishes until the outbox is empty (tests, shutdown). */
@@ -213,4 +195,11 @@ export class OutboxRelay {
     await this.unlisten?.();
     await this.loop;
   }
+}
+
+/** Drops the rows of every key that has an earlier undispatched row this relay did not claim. */
+function withoutKeysHeldElsewhere(claimed: readonly (OutboxRow & { readonly heldElsewhere: boolean })[]): OutboxRow[] {
+  const blocked = new Set<string>();
+  for (const row of claimed) if (row.heldElsewhere) blocked.add(row.key);
+  return blocked.size === 0 ? [...claimed] : claimed.filter((row) => !blocked.has(row.key));
 }

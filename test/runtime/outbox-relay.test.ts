@@ -244,6 +244,42 @@ describe.skipIf(!postgresFactory.available)('several relays on one PostgreSQL sc
   });
 });
 
+describe.skipIf(!postgresFactory.available)('claiming rows on PostgreSQL', () => {
+  it('marks each claimed row whose key has an earlier row another transaction holds', async () => {
+    const created = await postgresFactory.create();
+    try {
+      await migrate(created.db);
+      const outbox = new Outbox(created.db);
+      await created.db.transaction(async (tx) => {
+        for (const [key, n] of [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5]] as const) await outbox.append(tx, message(key, n), { source: '/svc' });
+      });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let first!: () => void;
+      const claimedFirst = new Promise<void>((resolve) => (first = resolve));
+      // Another relay: holds the oldest row (key a) until told to let go.
+      const other = created.db.transaction(async (tx) => {
+        expect((await outbox.claimWithHeldKeys(tx, 1)).map((row) => [row.key, row.heldElsewhere])).toEqual([['a', false]]);
+        first();
+        await held;
+      }, { alone: true });
+      await claimedFirst;
+      const mine = await created.db.transaction((tx) => outbox.claimWithHeldKeys(tx, 10), { alone: true });
+      release();
+      await other;
+      // Row 1 is skipped; the later row of key a must wait for it, keys b and c need not.
+      expect(mine.map((row) => [row.key, JSON.parse(row.message.body).n, row.heldElsewhere])).toEqual([
+        ['b', 2, false],
+        ['a', 3, true],
+        ['c', 4, false],
+        ['b', 5, false],
+      ]);
+    } finally {
+      await created.cleanup();
+    }
+  });
+});
+
 describe.skipIf(!postgresFactory.available)('NOTIFY on PostgreSQL', () => {
   it('wakes a relay in another process (another pool) as soon as an outbox row commits', async () => {
     const created = await postgresFactory.create();

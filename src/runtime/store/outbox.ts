@@ -124,30 +124,35 @@ export class Outbox {
     return rows.map(toOutboxRow);
   }
 
+  /**
+   * Claims the oldest undispatched rows (PostgreSQL: `FOR UPDATE SKIP LOCKED`) and says, for each,
+   * whether an earlier undispatched row of its key is one this claim did not get: another relay
+   * holds it, and publishing this row first would break key order. One statement, so a relay pass
+   * costs one round trip less than claiming and then asking about the keys.
+   */
+  async claimWithHeldKeys(tx: Tx, limit: number): Promise<(OutboxRow & { readonly heldElsewhere: boolean })[]> {
+    const rows = await tx.query(
+      `WITH claimed AS (
+         SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox
+         WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?${tx.dialect.claimSuffix}
+       )
+       SELECT c.seq, c.id, c.type, c.topic, c.msg_key, c.payload, c.headers, c.created_at, c.dispatched_at,
+         EXISTS (
+           SELECT 1 FROM edasaga_outbox o
+           WHERE o.msg_key = c.msg_key AND o.seq < c.seq AND o.dispatched_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM claimed mine WHERE mine.seq = o.seq)
+         ) AS held_elsewhere
+       FROM claimed c ORDER BY c.seq`,
+      [limit],
+    );
+    return rows.map((row) => ({ ...toOutboxRow(row), heldElsewhere: row['held_elsewhere'] === true || row['held_elsewhere'] === 1 }));
+  }
+
   /** Every row, oldest first (tests, admin views). */
   async all(tx: Tx): Promise<OutboxRow[]> {
     return (await tx.query('SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox ORDER BY seq')).map(
       toOutboxRow,
     );
-  }
-
-  /**
-   * For each key, the undispatched seqs up to `maxSeq`: lets a relay that claimed rows see whether
-   * another relay holds an earlier row of the same key (then publishing ours would break key order).
-   */
-  async pendingSeqsForKeys(tx: Tx, keys: readonly string[], maxSeq: number): Promise<Map<string, number[]>> {
-    const result = new Map<string, number[]>();
-    if (keys.length === 0) return result;
-    const rows = await tx.query<{ msg_key: string; seq: unknown }>(
-      `SELECT msg_key, seq FROM edasaga_outbox WHERE dispatched_at IS NULL AND seq <= ? AND msg_key IN (${keys.map(() => '?').join(', ')})`,
-      [maxSeq, ...keys],
-    );
-    for (const row of rows) {
-      const list = result.get(row.msg_key) ?? [];
-      list.push(toNumber(row.seq));
-      result.set(row.msg_key, list);
-    }
-    return result;
   }
 
   /** Marks rows dispatched (or deletes them when nothing is retained). */
