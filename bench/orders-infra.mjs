@@ -127,12 +127,14 @@ function ioOf(pid) {
 
 /** COMMITs and queries the services' pg clients sent so far (bench/pg-commit-counter.mjs). */
 function serviceSqlSoFar(dir) {
-  const total = { commits: 0, queries: 0 };
+  const total = { commits: 0, queries: 0, byService: {} };
   for (const name of readdirSync(dir)) {
     try {
       const counts = JSON.parse(readFileSync(join(dir, name), 'utf8'));
       total.commits += counts.commits;
       total.queries += counts.queries;
+      const service = serviceOf(Number.parseInt(name, 10)) ?? 'other';
+      total.byService[service] = (total.byService[service] ?? 0) + counts.queries;
     } catch {
       // being rewritten this instant; the next read has it
     }
@@ -290,7 +292,8 @@ try {
       console.log(`  CPU per order by process group (/proc): services ${perOrder('services')} ms, PostgreSQL ${perOrder('postgres')} ms, ${transport === 'kafka' ? 'Kafka (JVM)' : 'nats-server'} ${perOrder('broker')} ms; the rest of the machine ${(busyMs / ORDERS - ['services', 'postgres', 'broker'].reduce((sum, g) => sum + Number(perOrder(g)), 0)).toFixed(1)} ms`);
       const services = Object.keys(groupsAfter.perService).sort();
       const per = (service, field) => (((groupsAfter.perService[service]?.[field] ?? 0) - (groupsBefore.perService[service]?.[field] ?? 0)) / ORDERS);
-      console.log(`  per service, per order: ${services.map((s) => `${s} ${per(s, 'cpu').toFixed(1)} ms CPU, ${per(s, 'reads').toFixed(1)} reads, ${per(s, 'writes').toFixed(1)} writes, ${per(s, 'switches').toFixed(1)} context switches`).join('; ')}`);
+      const trips = (s) => (((sqlAfter.byService[s] ?? 0) - (sqlBefore.byService[s] ?? 0)) / ORDERS).toFixed(1);
+      console.log(`  per service, per order: ${services.map((s) => `${s} ${per(s, 'cpu').toFixed(1)} ms CPU, ${trips(s)} round trips to PostgreSQL, ${per(s, 'reads').toFixed(1)} reads, ${per(s, 'writes').toFixed(1)} writes, ${per(s, 'switches').toFixed(1)} context switches`).join('; ')}`);
       // What the CPU allows: the machine's cores divided by the CPU one order costs, and the same
       // for the parts that are not the services (PostgreSQL, broker, this load generator, the rest).
       const cores = cpus().length;
