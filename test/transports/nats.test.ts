@@ -1,7 +1,10 @@
 // The transport contract against a real NATS JetStream server (127.0.0.1:4222).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic, type Delivery, type Transport } from '../../src/runtime/transport.js';
-import { createNatsTransport, natsStreamName, type NatsTransport, type NatsTransportOptions } from '../../src/runtime/transports/nats.js';
+import { createNatsTransport, natsStreamName, parseAckSubject, type NatsTransport, type NatsTransportOptions } from '../../src/runtime/transports/nats.js';
 import { skipUnlessReachable } from './broker-reachable.js';
 import { message, transportContract, waitFor } from './contract.js';
 import { deliveryCapTest } from './delivery-cap.js';
@@ -36,6 +39,18 @@ export async function dropNatsStreams(_transport: Transport, topics: readonly st
     await connection.close();
   }
 }
+
+describe('nats ack subjects', () => {
+  const msg = {} as Parameters<typeof parseAckSubject>[1];
+  it('reads the delivery count and stream sequence of both formats, and nothing else', () => {
+    expect(parseAckSubject('$JS.ACK.orders.payment.3.1207.88.1700000000000000000.4', msg)).toMatchObject({ deliveryCount: 3, seq: 1207 });
+    expect(parseAckSubject('$JS.ACK.hub.ACCHASH.orders.payment.1.42.40.1700000000000000000.0.xyz', msg)).toMatchObject({ deliveryCount: 1, seq: 42 });
+    expect(parseAckSubject('$JS.ACK.hub.ACCHASH.orders.payment.2.43.41.1700000000000000000.0', msg)).toMatchObject({ deliveryCount: 2, seq: 43 });
+    expect(parseAckSubject('_INBOX.abc.1', msg)).toBeUndefined();
+    expect(parseAckSubject('$JS.ACK.orders.payment.x.1207.88.1.4', msg)).toBeUndefined();
+    expect(parseAckSubject('$JS.ACK.too.short', msg)).toBeUndefined();
+  });
+});
 
 describe.skipIf(skip)('nats transport', () => {
   transportContract({
@@ -90,6 +105,45 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
     // Progress acks kept the server from redelivering while the retry delay ran.
     const info = await transport.manager.consumers.info(natsStreamName(t), `${t}-g`);
     expect(info.delivered.consumer_seq, "deliveries the server made").toBe(1);
+  });
+
+  it('loses nothing the server sends while this process is stalled past the end of a pull', async () => {
+    // A pull lives pullExpiresMs on the server. When this process stalls (CPU starvation, a long GC)
+    // across that end, the server's messages for the pull wait in the socket; they must still be
+    // handled once the process runs again, not dropped and left for a redelivery after ack_wait.
+    const t = `edasaga-test-${run}-stall`;
+    topics.push(t);
+    const transport = await open({ ackWaitMs: 20_000, pullExpiresMs: 1000 });
+    await transport.ensureTopics([t]);
+    const seen: number[] = [];
+    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async () => (seen.push(Date.now()), { kind: 'ack' }) });
+    await transport.publish([message(t, 'k', { n: 0 })]);
+    await waitFor('the first message', () => seen.length === 1, 10_000);
+    // Another process publishes while this one stalls (it cannot publish itself then).
+    const script = `
+      import { connect } from 'nats';
+      const nc = await connect({ servers: ${JSON.stringify(URL)} });
+      console.log('ready');
+      process.stdin.once('data', () => setTimeout(async () => {
+        nc.publish(${JSON.stringify(t)}, ${JSON.stringify(message(t, 'k', { n: 1 }).body)});
+        await nc.flush();
+        console.log(String(Date.now()));
+        await nc.close();
+      }, 20));`;
+    const publisher = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = once(publisher, 'exit');
+    const lines = createInterface({ input: publisher.stdout! })[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toBe('ready');
+    await new Promise<void>((resolve) => publisher.stdin!.end('go\n', resolve));
+    const stallEnds = Date.now() + 1500;
+    while (Date.now() < stallEnds) {
+      // stalled: longer than a whole pull, so a pull ends inside the stall
+    }
+    const sentAt = Number((await lines.next()).value);
+    await exited;
+    expect(sentAt, 'published during the stall').toBeLessThan(stallEnds);
+    await waitFor('the message published during the stall', () => seen.length === 2, 8_000);
+    expect(seen[1]! - sentAt).toBeLessThan(5_000);
   });
 
   it('redelivers what a crashed member held to the next member, counting the delivery', async () => {

@@ -10,7 +10,7 @@
 // stream order, so the next member of the group gets them at once. Order per key holds within one
 // member; with several members in a group, keys are not pinned to members (see docs/transports.md).
 // The nats package is imported lazily, so projects that do not use NATS never load it.
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg, MsgHdrs, NatsConnection } from 'nats';
+import type { JetStreamClient, JetStreamManager, Msg, MsgHdrs, NatsConnection, Subscription as NatsCoreSubscription } from 'nats';
 import {
   deadLetterTopic,
   type DeliveryOutcome,
@@ -193,9 +193,35 @@ export class NatsTransport implements Transport {
   }
 }
 
+/**
+ * A message as a pull delivered it. Acks are messages to its reply subject, which also says its
+ * stream sequence and delivery count (the JetStream wire protocol, ADR-15).
+ */
+export interface Pulled {
+  readonly msg: Msg;
+  readonly reply: string;
+  readonly seq: number;
+  readonly deliveryCount: number;
+}
+
+/** What a pull request asked for, and whether the server has ended it. */
+interface PullRequest {
+  readonly batch: number;
+  received: number;
+  /** Set by a status that means the pull cannot work now (consumer deleted, no responders). */
+  failure: Error | undefined;
+  readonly ended: { promise: Promise<void>; resolve: () => void };
+}
+
+const ACK = '+ACK';
+const NAK = '-NAK';
+const WORKING = '+WPI';
+/** How long after its expiry a pull is given up on when the server's closing status never came. */
+const PULL_END_GRACE_MS = 2000;
+
 interface Held {
   /** The latest delivery of the message: acks go to it. */
-  msg: JsMsg;
+  msg: Pulled;
   readonly id: string;
   readonly message: TransportMessage;
   attempt: number;
@@ -245,12 +271,11 @@ class NatsSubscription implements Subscription {
         // Another member created it first; a missing stream or consumer still fails below.
         if ((await manager.consumers.info(stream, this.durable).catch(() => undefined)) === undefined) throw error;
       }
-      const consumer = await this.transport.connection.jetstream().consumers.get(stream, this.durable);
-      this.pulls.push(this.pull(topic, consumer));
+      this.pulls.push(this.pull(topic));
     }
     // Progress acks stop the server from redelivering what waits in a local queue or a retry delay.
     this.keepAlive = setInterval(() => {
-      for (const held of this.held.values()) settle(() => held.msg.working());
+      for (const held of this.held.values()) this.answer(held.msg, WORKING);
     }, Math.max(200, Math.floor(ackWaitMs / 3)));
   }
 
@@ -269,7 +294,7 @@ class NatsSubscription implements Subscription {
       }
       // What is left was not handled: hand it back in stream order so the next member keeps key order.
       const left = [...this.held.values()].sort((a, b) => a.msg.seq - b.msg.seq);
-      for (const held of left) settle(() => held.msg.nak());
+      for (const held of left) this.answer(held.msg, NAK);
       this.held.clear();
       clearInterval(this.keepAlive);
       await this.transport.connection.flush().catch(() => undefined);
@@ -279,28 +304,93 @@ class NatsSubscription implements Subscription {
 
   /**
    * Pulls with short-lived requests while there is room; what arrives goes to the key queues.
-   * Hand-written over `consume()` because closing a `consume()` drops what is in transit.
+   * Hand-written over nats.js's `fetch()`, which closes its inbox on a timer of its own 5 % after
+   * the request's expiry: when this process stalls past that moment (CPU starvation, a long GC), the
+   * messages the server sent for the request before it expired were dropped unread and came back
+   * only after ack_wait (seen as 30-second stragglers under load). Here one subscription receives
+   * every request of the loop and stays open until the loop ends, so a message is handled whenever
+   * it arrives; each request has a reply subject of its own so that a late status ends only its
+   * request. (`consume()` is no way out: closing it drops what is in transit.)
    */
-  private async pull(topic: string, consumer: Consumer): Promise<void> {
-    const config = this.transport.options;
+  private async pull(topic: string): Promise<void> {
+    const { connection, nats, options: config } = this.transport;
     const prefetch = config.prefetch ?? 50;
     const expires = Math.max(1000, config.pullExpiresMs ?? 1000);
-    while (!this.abort.signal.aborted) {
-      const free = prefetch - this.held.size;
-      if (free <= 0) {
-        this.room ??= withResolvers();
-        await this.room.promise;
-        continue;
-      }
-      try {
-        const batch = await consumer.fetch({ max_messages: free, expires });
-        for await (const msg of batch) this.receive(topic, msg);
-      } catch (error) {
-        if (this.abort.signal.aborted || this.transport.connection.isClosed()) return;
-        config.onPullError?.(error, this.options.group, topic);
-        await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
-      }
+    const api = `$JS.API.CONSUMER.MSG.NEXT.${natsStreamName(topic)}.${this.durable}`;
+    const prefix = nats.createInbox();
+    const requests = new Map<string, PullRequest>();
+    let sub: NatsCoreSubscription;
+    try {
+      sub = connection.subscribe(`${prefix}.*`, {
+        callback: (error, msg) => {
+          if (error === null) this.arrived(topic, requests.get(msg.subject), msg);
+        },
+      });
+    } catch (error) {
+      if (!this.abort.signal.aborted) config.onPullError?.(error, this.options.group, topic);
+      return;
     }
+    // A closed connection ends every request: nothing more can arrive.
+    void sub.closed.then(() => {
+      for (const request of requests.values()) request.ended.resolve();
+    });
+    let next = 0;
+    try {
+      while (!this.abort.signal.aborted && !sub.isClosed()) {
+        const free = prefetch - this.held.size;
+        if (free <= 0) {
+          this.room ??= withResolvers();
+          await this.room.promise;
+          continue;
+        }
+        const reply = `${prefix}.${(next += 1)}`;
+        const request: PullRequest = { batch: free, received: 0, failure: undefined, ended: withResolvers() };
+        requests.set(reply, request);
+        const giveUp = setTimeout(request.ended.resolve, expires + PULL_END_GRACE_MS);
+        try {
+          connection.publish(api, JSON.stringify({ batch: free, expires: nats.nanos(expires) }), { reply });
+          await request.ended.promise;
+        } catch (error) {
+          request.failure ??= error instanceof Error ? error : new Error(String(error));
+        } finally {
+          clearTimeout(giveUp);
+          requests.delete(reply);
+        }
+        if (request.failure !== undefined) {
+          if (this.abort.signal.aborted || connection.isClosed()) return;
+          config.onPullError?.(request.failure, this.options.group, topic);
+          await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+        }
+      }
+    } finally {
+      // Every request has ended (or the connection is gone): nothing is in transit any more.
+      if (!sub.isClosed()) sub.unsubscribe();
+    }
+  }
+
+  /** A message on the pull subscription: a delivery, or a status that ends its request. */
+  private arrived(topic: string, request: PullRequest | undefined, msg: Msg): void {
+    const pulled = msg.reply === undefined || msg.reply === '' ? undefined : parseAckSubject(msg.reply, msg);
+    if (pulled !== undefined) {
+      // Also when its request has ended here: the server sent it, so it is handled, not dropped.
+      this.receive(topic, pulled);
+      if (request !== undefined && (request.received += 1) >= request.batch) request.ended.resolve();
+      return;
+    }
+    if (request === undefined) return;
+    // A status: 408 the request expired, 409 it was cut short (e.g. too many waiting requests),
+    // 404 nothing to deliver, 503 nobody answers (stream or consumer missing), 409 consumer deleted.
+    const code = msg.headers?.code ?? 0;
+    const description = msg.headers?.description ?? '';
+    if (code === 503 || (code === 409 && /consumer.*deleted/i.test(description))) {
+      request.failure = new Error(`NATS pull on ${topic}: ${code} ${description || 'no responders'}`);
+    }
+    if (code !== 100) request.ended.resolve();
+  }
+
+  /** Acknowledges (or naks, or marks in progress) a pulled message; see `settle`. */
+  private answer(pulled: Pulled, what: string): void {
+    settle(() => this.transport.connection.publish(pulled.reply, what));
   }
 
   private wake(): void {
@@ -309,7 +399,7 @@ class NatsSubscription implements Subscription {
     room?.resolve();
   }
 
-  private receive(topic: string, msg: JsMsg): void {
+  private receive(topic: string, msg: Pulled): void {
     const id = `${topic}\u0000${msg.seq}`;
     const already = this.held.get(id);
     if (already !== undefined) {
@@ -318,8 +408,8 @@ class NatsSubscription implements Subscription {
       already.msg = msg;
       return;
     }
-    const message = toTransportMessage(topic, msg);
-    const held: Held = { msg, id, message, attempt: msg.info.deliveryCount };
+    const message = toTransportMessage(topic, msg.msg);
+    const held: Held = { msg, id, message, attempt: msg.deliveryCount };
     this.held.set(id, held);
     // Arrived while closing: held, not handled; close() naks it with the rest, in stream order.
     if (this.abort.signal.aborted) return;
@@ -365,7 +455,7 @@ class NatsSubscription implements Subscription {
           continue;
         }
       }
-      settle(() => head.msg.ack());
+      this.answer(head.msg, ACK);
       this.held.delete(head.id);
       queue.items.shift();
       this.wake();
@@ -391,7 +481,22 @@ function withResolvers(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-function toTransportMessage(topic: string, msg: JsMsg): TransportMessage {
+/**
+ * The stream sequence and delivery count a JetStream ack subject carries, or undefined for any
+ * other reply subject. `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`,
+ * or since nats-server 2.9 with `<domain>.<account hash>` after `$JS.ACK` and a random token at the end.
+ */
+export function parseAckSubject(reply: string, msg: Msg): Pulled | undefined {
+  if (!reply.startsWith('$JS.ACK.')) return undefined;
+  const tokens = reply.split('.');
+  const at = tokens.length === 9 ? 4 : tokens.length >= 11 ? 6 : -1;
+  const deliveryCount = Number(tokens[at]);
+  const seq = Number(tokens[at + 1]);
+  if (at < 0 || !Number.isSafeInteger(deliveryCount) || !Number.isSafeInteger(seq)) return undefined;
+  return { msg, reply, seq, deliveryCount };
+}
+
+function toTransportMessage(topic: string, msg: Msg): TransportMessage {
   const headers: Record<string, string> = {};
   let key = '';
   const natsHeaders: MsgHdrs | undefined = msg.headers;
