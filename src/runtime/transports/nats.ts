@@ -309,8 +309,10 @@ class NatsSubscription implements Subscription {
    * messages the server sent for the request before it expired were dropped unread and came back
    * only after ack_wait (seen as 30-second stragglers under load). Here one subscription receives
    * every request of the loop and stays open until the loop ends, so a message is handled whenever
-   * it arrives; each request has a reply subject of its own so that a late status ends only its
-   * request. (`consume()` is no way out: closing it drops what is in transit.)
+   * it arrives. Each request has a reply subject of its own, which the server's closing status
+   * (408 expired, ...) comes on, so a late status ends only its own request; deliveries come with
+   * their stream subject and count toward the open request. (`consume()` is no way out: closing
+   * it drops what is in transit.)
    */
   private async pull(topic: string): Promise<void> {
     const { connection, nats, options: config } = this.transport;
@@ -319,11 +321,12 @@ class NatsSubscription implements Subscription {
     const api = `$JS.API.CONSUMER.MSG.NEXT.${natsStreamName(topic)}.${this.durable}`;
     const prefix = nats.createInbox();
     const requests = new Map<string, PullRequest>();
+    let open: PullRequest | undefined;
     let sub: NatsCoreSubscription;
     try {
       sub = connection.subscribe(`${prefix}.*`, {
         callback: (error, msg) => {
-          if (error === null) this.arrived(topic, requests.get(msg.subject), msg);
+          if (error === null) this.arrived(topic, open, requests.get(msg.subject), msg);
         },
       });
     } catch (error) {
@@ -346,6 +349,7 @@ class NatsSubscription implements Subscription {
         const reply = `${prefix}.${(next += 1)}`;
         const request: PullRequest = { batch: free, received: 0, failure: undefined, ended: withResolvers() };
         requests.set(reply, request);
+        open = request;
         const giveUp = setTimeout(request.ended.resolve, expires + PULL_END_GRACE_MS);
         try {
           connection.publish(api, JSON.stringify({ batch: free, expires: nats.nanos(expires) }), { reply });
@@ -355,6 +359,7 @@ class NatsSubscription implements Subscription {
         } finally {
           clearTimeout(giveUp);
           requests.delete(reply);
+          open = undefined;
         }
         if (request.failure !== undefined) {
           if (this.abort.signal.aborted || connection.isClosed()) return;
@@ -368,15 +373,19 @@ class NatsSubscription implements Subscription {
     }
   }
 
-  /** A message on the pull subscription: a delivery, or a status that ends its request. */
-  private arrived(topic: string, request: PullRequest | undefined, msg: Msg): void {
+  /**
+   * A message on the pull subscription: a delivery (counted toward the open request), or a status
+   * that ends the request whose reply subject it came on.
+   */
+  private arrived(topic: string, open: PullRequest | undefined, addressed: PullRequest | undefined, msg: Msg): void {
     const pulled = msg.reply === undefined || msg.reply === '' ? undefined : parseAckSubject(msg.reply, msg);
     if (pulled !== undefined) {
-      // Also when its request has ended here: the server sent it, so it is handled, not dropped.
+      // Also when no request is open here any more: the server sent it, so it is handled, not dropped.
       this.receive(topic, pulled);
-      if (request !== undefined && (request.received += 1) >= request.batch) request.ended.resolve();
+      if (open !== undefined && (open.received += 1) >= open.batch) open.ended.resolve();
       return;
     }
+    const request = addressed;
     if (request === undefined) return;
     // A status: 408 the request expired, 409 it was cut short (e.g. too many waiting requests),
     // 404 nothing to deliver, 503 nobody answers (stream or consumer missing), 409 consumer deleted.
