@@ -107,25 +107,18 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
     expect(info.delivered.consumer_seq, "deliveries the server made").toBe(1);
   });
 
-  it('loses nothing the server sends while this process is stalled past the end of a pull', async () => {
-    // A pull lives pullExpiresMs on the server. When this process stalls (CPU starvation, a long GC)
-    // across that end, the server's messages for the pull wait in the socket; they must still be
-    // handled once the process runs again, not dropped and left for a redelivery after ack_wait.
-    const t = `edasaga-test-${run}-stall`;
-    topics.push(t);
-    const transport = await open({ ackWaitMs: 20_000, pullExpiresMs: 1000 });
-    await transport.ensureTopics([t]);
-    const seen: number[] = [];
-    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async () => (seen.push(Date.now()), { kind: 'ack' }) });
-    await transport.publish([message(t, 'k', { n: 0 })]);
-    await waitFor('the first message', () => seen.length === 1, 10_000);
-    // Another process publishes while this one stalls (it cannot publish itself then).
+  /**
+   * Stalls this process for `stallMs` while another process publishes `body` to `topic` (this one
+   * cannot publish then); `afterStall` runs as soon as the stall ends, before anything else this
+   * process has waiting. Returns when the publisher sent the message, and the stall's end.
+   */
+  async function publishDuringStall(topic: string, body: string, stallMs: number, afterStall?: () => unknown): Promise<{ sentAt: number; stallEnds: number }> {
     const script = `
       import { connect } from 'nats';
       const nc = await connect({ servers: ${JSON.stringify(URL)} });
       console.log('ready');
       process.stdin.once('data', () => setTimeout(async () => {
-        nc.publish(${JSON.stringify(t)}, ${JSON.stringify(message(t, 'k', { n: 1 }).body)});
+        nc.publish(${JSON.stringify(topic)}, ${JSON.stringify(body)});
         await nc.flush();
         console.log(String(Date.now()));
         await nc.close();
@@ -135,15 +128,68 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
     const lines = createInterface({ input: publisher.stdout! })[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('ready');
     await new Promise<void>((resolve) => publisher.stdin!.end('go\n', resolve));
-    const stallEnds = Date.now() + 1500;
+    const stallEnds = Date.now() + stallMs;
     while (Date.now() < stallEnds) {
-      // stalled: longer than a whole pull, so a pull ends inside the stall
+      // stalled (CPU starvation, a long GC)
     }
-    const sentAt = Number((await lines.next()).value);
-    await exited;
+    afterStall?.();
+    return { stallEnds, sentAt: await lines.next().then(async (line) => (await exited, Number(line.value))) };
+  }
+
+  it('loses nothing the server sends while this process is stalled past the end of a pull', async () => {
+    // A pull lives pullExpiresMs on the server. When this process stalls across that end, the
+    // server's messages for the pull wait in the socket; they must still be handled once the
+    // process runs again, not dropped and left for a redelivery after ack_wait.
+    const t = `edasaga-test-${run}-stall`;
+    topics.push(t);
+    const transport = await open({ ackWaitMs: 20_000, pullExpiresMs: 1000 });
+    await transport.ensureTopics([t]);
+    const seen: number[] = [];
+    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async () => (seen.push(Date.now()), { kind: 'ack' }) });
+    await transport.publish([message(t, 'k', { n: 0 })]);
+    await waitFor('the first message', () => seen.length === 1, 10_000);
+    const { sentAt, stallEnds } = await publishDuringStall(t, message(t, 'k', { n: 1 }).body, 1500);
     expect(sentAt, 'published during the stall').toBeLessThan(stallEnds);
     await waitFor('the message published during the stall', () => seen.length === 2, 8_000);
     expect(seen[1]! - sentAt).toBeLessThan(5_000);
+  });
+
+  it('hands on what arrived during a long stall when it closes right after', async () => {
+    // Longer than a pull's expiry plus the give-up grace: the request is given up by a timer that
+    // runs before the socket is read, and the member closes at once. What the server sent must be
+    // read (and nak'd to the next member), not dropped with the subscription.
+    const t = `edasaga-test-${run}-stall-close`;
+    topics.push(t);
+    const group = `${t}-g`;
+    const first = await open({ ackWaitMs: 20_000, pullExpiresMs: 1000 });
+    await first.ensureTopics([t]);
+    const seen: number[] = [];
+    const subscription = await first.subscribe({ group, topics: [t], handle: async () => (seen.push(Date.now()), { kind: 'ack' }) });
+    await first.publish([message(t, 'k', { n: 0 })]);
+    await waitFor('the first message', () => seen.length === 1, 10_000);
+    let closed: Promise<void> | undefined;
+    const { sentAt, stallEnds } = await publishDuringStall(t, message(t, 'k', { n: 1 }).body, 4500, () => (closed = subscription.close()));
+    expect(sentAt, 'published during the stall').toBeLessThan(stallEnds);
+    await closed;
+    const second = await open({ ackWaitMs: 20_000, pullExpiresMs: 1000 });
+    await second.subscribe({ group, topics: [t], handle: async () => (seen.push(Date.now()), { kind: 'ack' }) });
+    await waitFor('the message published during the stall, by either member', () => seen.length === 2, 8_000);
+  });
+
+  it('refuses a group whose durable is a push consumer, and reports a deleted consumer without spinning', async () => {
+    const t = `edasaga-test-${run}-status`;
+    topics.push(t);
+    const errors: string[] = [];
+    const transport = (await open({ errorRetryDelayMs: 200, onPullError: (error) => void errors.push(String(error)) })) as NatsTransport;
+    await transport.ensureTopics([t]);
+    await transport.manager.consumers.add(natsStreamName(t), { durable_name: `${t}-push`, deliver_subject: `${t}.pushed`, ack_policy: transport.nats.AckPolicy.Explicit });
+    await expect(transport.subscribe({ group: `${t}-push`, topics: [t], handle: async () => ({ kind: 'ack' }) })).rejects.toThrow(/push consumer/);
+    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async () => ({ kind: 'ack' }) });
+    await transport.manager.consumers.delete(natsStreamName(t), `${t}-g`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Every failed pull is reported, and the next one waits errorRetryDelayMs (200 ms) first.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(12);
   });
 
   it('redelivers what a crashed member held to the next member, counting the delivery', async () => {

@@ -268,8 +268,12 @@ class NatsSubscription implements Subscription {
           max_deliver: -1,
         });
       } catch (error) {
-        // Another member created it first; a missing stream or consumer still fails below.
-        if ((await manager.consumers.info(stream, this.durable).catch(() => undefined)) === undefined) throw error;
+        // Another member created it first; a missing stream or consumer still fails here.
+        const info = await manager.consumers.info(stream, this.durable).catch(() => undefined);
+        if (info === undefined) throw error;
+        if (info.config.deliver_subject) {
+          throw new Error(`NATS consumer "${this.durable}" on stream "${stream}" is a push consumer; this transport pulls: delete it or use another group`);
+        }
       }
       this.pulls.push(this.pull(topic));
     }
@@ -315,6 +319,18 @@ class NatsSubscription implements Subscription {
    * it drops what is in transit.)
    */
   private async pull(topic: string): Promise<void> {
+    const { connection, options: config } = this.transport;
+    // A subscription that broke (e.g. a permissions error closed it) is reported and made again.
+    while (!this.abort.signal.aborted && !connection.isClosed()) {
+      const broken = await this.pullOnOneSubscription(topic);
+      if (broken === undefined || this.abort.signal.aborted || connection.isClosed()) return;
+      config.onPullError?.(broken, this.options.group, topic);
+      await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+    }
+  }
+
+  /** Pulls until closed (undefined) or until the subscription breaks (its error). */
+  private async pullOnOneSubscription(topic: string): Promise<Error | undefined> {
     const { connection, nats, options: config } = this.transport;
     const prefetch = config.prefetch ?? 50;
     const expires = Math.max(1000, config.pullExpiresMs ?? 1000);
@@ -322,21 +338,25 @@ class NatsSubscription implements Subscription {
     const prefix = nats.createInbox();
     const requests = new Map<string, PullRequest>();
     let open: PullRequest | undefined;
+    let broken: Error | undefined;
     let sub: NatsCoreSubscription;
     try {
       sub = connection.subscribe(`${prefix}.*`, {
         callback: (error, msg) => {
           if (error === null) this.arrived(topic, open, requests.get(msg.subject), msg);
+          else broken ??= error;
         },
       });
     } catch (error) {
-      if (!this.abort.signal.aborted) config.onPullError?.(error, this.options.group, topic);
-      return;
+      return error instanceof Error ? error : new Error(String(error));
     }
-    // A closed connection ends every request: nothing more can arrive.
+    // A closed subscription (or connection) ends every request: nothing more can arrive.
     void sub.closed.then(() => {
       for (const request of requests.values()) request.ended.resolve();
     });
+    // Node runs due timers before it reads sockets: after a stall, what the server sent may be
+    // waiting unread. A PING/PONG round trip first reads everything the server sent before it.
+    const readInTransit = (): Promise<void> => (connection.isClosed() ? Promise.resolve() : connection.flush().catch(() => undefined));
     let next = 0;
     try {
       while (!this.abort.signal.aborted && !sub.isClosed()) {
@@ -350,7 +370,9 @@ class NatsSubscription implements Subscription {
         const request: PullRequest = { batch: free, received: 0, failure: undefined, ended: withResolvers() };
         requests.set(reply, request);
         open = request;
-        const giveUp = setTimeout(request.ended.resolve, expires + PULL_END_GRACE_MS);
+        // The server's closing status never came (connection trouble): give the request up, but
+        // only after reading what is in transit.
+        const giveUp = setTimeout(() => void readInTransit().then(request.ended.resolve), expires + PULL_END_GRACE_MS);
         try {
           connection.publish(api, JSON.stringify({ batch: free, expires: nats.nanos(expires) }), { reply });
           await request.ended.promise;
@@ -362,14 +384,17 @@ class NatsSubscription implements Subscription {
           open = undefined;
         }
         if (request.failure !== undefined) {
-          if (this.abort.signal.aborted || connection.isClosed()) return;
+          if (this.abort.signal.aborted || connection.isClosed()) return undefined;
           config.onPullError?.(request.failure, this.options.group, topic);
           await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
         }
       }
+      return this.abort.signal.aborted ? undefined : (broken ?? new Error(`NATS pull subscription on ${topic} closed`));
     } finally {
-      // Every request has ended (or the connection is gone): nothing is in transit any more.
-      if (!sub.isClosed()) sub.unsubscribe();
+      if (!sub.isClosed()) {
+        await readInTransit();
+        sub.unsubscribe();
+      }
     }
   }
 
@@ -378,8 +403,12 @@ class NatsSubscription implements Subscription {
    * that ends the request whose reply subject it came on.
    */
   private arrived(topic: string, open: PullRequest | undefined, addressed: PullRequest | undefined, msg: Msg): void {
-    const pulled = msg.reply === undefined || msg.reply === '' ? undefined : parseAckSubject(msg.reply, msg);
-    if (pulled !== undefined) {
+    if (msg.reply !== undefined && msg.reply !== '') {
+      const pulled = parseAckSubject(msg.reply, msg);
+      if (pulled === undefined) {
+        this.transport.options.onPullError?.(new Error(`NATS pull on ${topic}: a delivery with an unreadable ack subject ${msg.reply}`), this.options.group, topic);
+        return;
+      }
       // Also when no request is open here any more: the server sent it, so it is handled, not dropped.
       this.receive(topic, pulled);
       if (open !== undefined && (open.received += 1) >= open.batch) open.ended.resolve();
@@ -387,14 +416,16 @@ class NatsSubscription implements Subscription {
     }
     const request = addressed;
     if (request === undefined) return;
-    // A status: 408 the request expired, 409 it was cut short (e.g. too many waiting requests),
-    // 404 nothing to deliver, 503 nobody answers (stream or consumer missing), 409 consumer deleted.
+    // A status. 100 is a heartbeat (not asked for); 408 the request expired and 404 there was
+    // nothing to deliver: the next pull follows at once. Anything else (400 a bad request, 409
+    // consumer deleted or push based or a limit exceeded, 503 no stream or consumer answers) will
+    // not mend by pulling again at once: it is reported and the pull waits before trying again.
     const code = msg.headers?.code ?? 0;
-    const description = msg.headers?.description ?? '';
-    if (code === 503 || (code === 409 && /consumer.*deleted/i.test(description))) {
-      request.failure = new Error(`NATS pull on ${topic}: ${code} ${description || 'no responders'}`);
+    if (code === 100) return;
+    if (code >= 400 && code !== 408 && code !== 404) {
+      request.failure = new Error(`NATS pull on ${topic}: ${code} ${msg.headers?.description || 'no responders'}`);
     }
-    if (code !== 100) request.ended.resolve();
+    request.ended.resolve();
   }
 
   /** Acknowledges (or naks, or marks in progress) a pulled message; see `settle`. */
@@ -499,9 +530,10 @@ export function parseAckSubject(reply: string, msg: Msg): Pulled | undefined {
   if (!reply.startsWith('$JS.ACK.')) return undefined;
   const tokens = reply.split('.');
   const at = tokens.length === 9 ? 4 : tokens.length >= 11 ? 6 : -1;
+  if (at < 0) return undefined;
   const deliveryCount = Number(tokens[at]);
   const seq = Number(tokens[at + 1]);
-  if (at < 0 || !Number.isSafeInteger(deliveryCount) || !Number.isSafeInteger(seq)) return undefined;
+  if (!Number.isSafeInteger(deliveryCount) || !Number.isSafeInteger(seq)) return undefined;
   return { msg, reply, seq, deliveryCount };
 }
 
