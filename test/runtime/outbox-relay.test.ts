@@ -245,38 +245,49 @@ describe.skipIf(!postgresFactory.available)('several relays on one PostgreSQL sc
 });
 
 describe.skipIf(!postgresFactory.available)('claiming rows on PostgreSQL', () => {
-  it('marks each claimed row whose key has an earlier row another transaction holds', async () => {
+  const claim = async (keysAndNs: readonly (readonly [string, number])[], check: (outbox: Outbox, db: Db) => Promise<void>): Promise<void> => {
     const created = await postgresFactory.create();
     try {
       await migrate(created.db);
       const outbox = new Outbox(created.db);
       await created.db.transaction(async (tx) => {
-        for (const [key, n] of [['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5]] as const) await outbox.append(tx, message(key, n), { source: '/svc' });
+        for (const [key, n] of keysAndNs) await outbox.append(tx, message(key, n), { source: '/svc' });
       });
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let first!: () => void;
-      const claimedFirst = new Promise<void>((resolve) => (first = resolve));
-      // Another relay: holds the oldest row (key a) until told to let go.
-      const other = created.db.transaction(async (tx) => {
-        expect((await outbox.claimWithHeldKeys(tx, 1)).map((row) => [row.key, row.heldElsewhere])).toEqual([['a', false]]);
-        first();
-        await held;
-      }, { alone: true });
-      await claimedFirst;
-      const mine = await created.db.transaction((tx) => outbox.claimWithHeldKeys(tx, 10), { alone: true });
-      release();
-      await other;
-      // Row 1 is skipped; the later row of key a must wait for it, keys b and c need not.
-      expect(mine.map((row) => [row.key, JSON.parse(row.message.body).n, row.heldElsewhere])).toEqual([
-        ['b', 2, false],
-        ['a', 3, true],
-        ['c', 4, false],
-        ['b', 5, false],
-      ]);
+      await check(outbox, created.db);
     } finally {
       await created.cleanup();
     }
+  };
+  const view = (rows: Awaited<ReturnType<Outbox['claimWithHeldKeys']>>) =>
+    rows.map((row) => [row.key, (JSON.parse(row.message.body) as { n: number }).n, row.heldElsewhere]);
+
+  it('marks the rows of a key whose earlier row another transaction holds', async () => {
+    await claim([['a', 1], ['b', 2], ['a', 3], ['c', 4], ['b', 5]], async (outbox, db) => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let first!: (rows: ReturnType<typeof view>) => void;
+      const claimedFirst = new Promise<ReturnType<typeof view>>((resolve) => (first = resolve));
+      // Another relay: holds the oldest row (key a) until told to let go.
+      const other = db.transaction(async (tx) => {
+        first(view(await outbox.claimWithHeldKeys(tx, 1)));
+        await held;
+      }, { alone: true });
+      expect(await claimedFirst).toEqual([['a', 1, false]]);
+      const mine = await db.transaction((tx) => outbox.claimWithHeldKeys(tx, 10), { alone: true });
+      release();
+      await other;
+      // Row 1 is skipped; the later row of key a must wait for it, keys b and c need not.
+      expect(view(mine)).toEqual([['b', 2, false], ['a', 3, true], ['c', 4, false], ['b', 5, false]]);
+    });
+  });
+
+  it('is not held back by a dispatched (retained) row, nor by rows past its limit', async () => {
+    await claim([['a', 1], ['a', 2], ['b', 3], ['a', 4], ['b', 5]], async (outbox, db) => {
+      // Row 1 dispatched and kept (retention): it must not block key a.
+      await db.transaction(async (tx) => outbox.markDispatched(tx, [(await outbox.pending(tx, 1))[0]!.seq], true));
+      // A limit of 2 takes rows 2 and 3; rows 4 and 5 of the same keys come later and block nothing.
+      expect(view(await db.transaction((tx) => outbox.claimWithHeldKeys(tx, 2), { alone: true }))).toEqual([['a', 2, false], ['b', 3, false]]);
+    });
   });
 });
 
