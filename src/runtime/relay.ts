@@ -9,7 +9,7 @@
 // PostgreSQL: any number of relays; each claims rows with FOR UPDATE SKIP LOCKED inside a
 // transaction held while publishing, and skips keys whose earlier rows another relay holds.
 import type { Db } from './db/port.js';
-import { outboxChannel, type Outbox, type OutboxRow } from './store/outbox.js';
+import { outboxChannel, type Outbox } from './store/outbox.js';
 import { purgeInbox } from './store/inbox.js';
 import type { Transport } from './transport.js';
 import type { Clock } from './clock.js';
@@ -154,7 +154,8 @@ export class OutboxRelay {
     return db.transaction(async (tx) => {
       const claimed = await outbox.claimWithHeldKeys(tx, this.batchSize);
       if (claimed.length === 0) return 0;
-      const publishable = withoutKeysHeldElsewhere(claimed);
+      // Every row of a key with an earlier row another relay holds waits for that relay.
+      const publishable = claimed.filter((row) => !row.heldElsewhere);
       if (publishable.length > 0) {
         await transport.publish(publishable.map((row) => row.message));
         await outbox.markDispatched(tx, publishable.map((row) => row.seq), keepRows);
@@ -197,9 +198,3 @@ export class OutboxRelay {
   }
 }
 
-/** Drops the rows of every key that has an earlier undispatched row this relay did not claim. */
-function withoutKeysHeldElsewhere(claimed: readonly (OutboxRow & { readonly heldElsewhere: boolean })[]): OutboxRow[] {
-  const blocked = new Set<string>();
-  for (const row of claimed) if (row.heldElsewhere) blocked.add(row.key);
-  return blocked.size === 0 ? [...claimed] : claimed.filter((row) => !blocked.has(row.key));
-}

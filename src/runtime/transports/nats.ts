@@ -208,7 +208,7 @@ export interface Pulled {
 interface PullRequest {
   readonly batch: number;
   received: number;
-  /** Set by a status that means the pull cannot work now (consumer deleted, no responders). */
+  /** Set by a status after which pulling again at once would not help (see `arrived`). */
   failure: Error | undefined;
   readonly ended: { promise: Promise<void>; resolve: () => void };
 }
