@@ -1,9 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dbFactories, postgresFactory } from './helpers.js';
-import { toPositional } from '../../src/runtime/db/postgres.js';
+import { dbFactories, PG_URL, postgresFactory } from './helpers.js';
+import { openPostgres, toPositional, type PostgresOptions } from '../../src/runtime/db/postgres.js';
 import { executeLater, type Db } from '../../src/runtime/db/port.js';
 import { Outbox } from '../../src/runtime/store/outbox.js';
 import { migrate } from '../../src/runtime/db/migrate.js';
+
+/**
+ * A PostgreSQL Db on a schema of its own (`rt_<label>_<random>`); `open` opens another pool on the
+ * same schema, `drop` removes the schema and closes the first pool.
+ */
+async function scratchPostgres(label: string, options: Omit<PostgresOptions, 'schema' | 'connectionString'>) {
+  const schema = `rt_${label}_${Math.random().toString(36).slice(2, 10)}`;
+  const open = (more: Omit<PostgresOptions, 'schema' | 'connectionString'>) => openPostgres({ schema, connectionString: PG_URL, ...more });
+  const db = await open(options);
+  return { db, open, drop: async () => (await db.dropSchema(), await db.close()) };
+}
 
 describe('toPositional', () => {
   it('numbers placeholders outside quotes and comments', () => {
@@ -171,7 +182,6 @@ describe('SQLite group commit', () => {
 
 describe('openPostgres settings', () => {
   it('refuses a pool too small for the relay listener and a schema name it cannot quote safely', async () => {
-    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
     await expect(openPostgres({ schema: 'ok_schema', pool: { max: 1 } })).rejects.toThrow('pool.max must be at least 2');
     await expect(openPostgres({ schema: 'bad"; DROP' })).rejects.toThrow('invalid schema name');
   });
@@ -179,10 +189,7 @@ describe('openPostgres settings', () => {
 
 describe.skipIf(!postgresFactory.available)('PostgreSQL group commit', () => {
   it('commits queued transactions together; a failing one (statement, queued write or callback) rolls back alone', async () => {
-    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
-    const { PG_URL } = await import('./helpers.js');
-    const schema = `rt_group_${Math.random().toString(36).slice(2, 10)}`;
-    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 4 }, maxGroupCommit: 64 });
+    const { db, open, drop } = await scratchPostgres('group', { pool: { max: 4 }, maxGroupCommit: 64 });
     try {
       await db.transaction((tx) => tx.execute('CREATE TABLE g (id INTEGER PRIMARY KEY)'));
       const before = { commits: db.commits, transactions: db.transactions };
@@ -213,25 +220,21 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit', () => {
       expect(db.transactions - before.transactions).toBe(kept.length + 1); // + the SELECT above
       expect(db.commits - before.commits).toBeLessThan(20);
       // Another pool sees exactly the committed rows.
-      const other = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 2 } });
+      const other = await open({ pool: { max: 2 } });
       try {
         expect(await other.transaction((tx) => tx.query<{ n: string }>('SELECT COUNT(*) AS n FROM g'))).toEqual([{ n: String(kept.length * 2) }]);
       } finally {
         await other.close();
       }
     } finally {
-      await db.dropSchema();
-      await db.close();
+      await drop();
     }
   });
 });
 
 describe.skipIf(!postgresFactory.available)('PostgreSQL group commit under a trickle', () => {
   it('starts a new group for transactions queued while the previous group was committing', async () => {
-    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
-    const { PG_URL } = await import('./helpers.js');
-    const schema = `rt_trickle_${Math.random().toString(36).slice(2, 10)}`;
-    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 3 }, maxGroupCommit: 8 });
+    const { db, drop } = await scratchPostgres('trickle', { pool: { max: 3 }, maxGroupCommit: 8 });
     try {
       await db.transaction((tx) => tx.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)'));
       // Arrivals spread over many event-loop turns, so some land while a COMMIT is in flight.
@@ -245,8 +248,7 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit under a tri
       expect(await db.transaction((tx) => tx.query<{ n: string }>('SELECT COUNT(*) AS n FROM t'))).toEqual([{ n: '300' }]);
       expect(db.commits).toBeLessThan(db.transactions);
     } finally {
-      await db.dropSchema();
-      await db.close();
+      await drop();
     }
   });
 });
@@ -271,11 +273,8 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit: optimistic
   }
 
   it('sends no savepoints while every member succeeds; after a failure it runs the members again, each isolated', async () => {
-    const { openPostgres } = await import('../../src/runtime/db/postgres.js');
-    const { PG_URL } = await import('./helpers.js');
-    const schema = `rt_optimistic_${Math.random().toString(36).slice(2, 10)}`;
     // One connection for groups (pool max - 2), so every queued transaction joins the same group.
-    const db = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 3 }, maxGroupCommit: 64 });
+    const { db, open, drop } = await scratchPostgres('optimistic', { pool: { max: 3 }, maxGroupCommit: 64 });
     try {
       await db.transaction((tx) => tx.execute('CREATE TABLE g (id INTEGER PRIMARY KEY)'));
       const clean = await statementsDuring(async () => {
@@ -322,7 +321,7 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit: optimistic
       expect(swallowed.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
       const kept = await db.transaction((tx) => tx.query<{ id: number }>('SELECT id FROM g WHERE id >= 200 ORDER BY id'));
       expect(kept.map((r) => r.id)).toEqual([200, 201]);
-      const alone = await openPostgres({ schema, connectionString: PG_URL, pool: { max: 2 }, maxGroupCommit: 1 });
+      const alone = await open({ pool: { max: 2 }, maxGroupCommit: 1 });
       try {
         await expect(
           alone.transaction(async (tx) => {
@@ -354,8 +353,7 @@ describe.skipIf(!postgresFactory.available)('PostgreSQL group commit: optimistic
       expect(second.code).toBeUndefined();
       expect(await db.transaction((tx) => tx.query('SELECT id FROM g WHERE id >= 400'))).toEqual([]);
     } finally {
-      await db.dropSchema();
-      await db.close();
+      await drop();
     }
   });
 });

@@ -10,6 +10,9 @@ import { ConcurrencyConflict } from '../../src/runtime/db/port.js';
 import { insertSaga, loadSaga, saveSaga } from '../../src/runtime/saga/store.js';
 import type { SagaEngine } from '../../src/runtime/saga/engine.js';
 
+/** A stored saga in its first state, version 1 (for tests of the saga store). */
+const sagaRow = (id: string) => ({ sagaType: 'S', id, state: 'A_PENDING', terminal: false, version: 1, data: { n: 0 }, step: 0, attempt: 1, deadlineAt: undefined, deadlineKind: undefined, createdAt: 1, updatedAt: 1 });
+
 describe('saga state machine', () => {
   it('derives the OrderSaga machine the generator will emit', () => {
     const machine = orderSaga.machine;
@@ -345,14 +348,17 @@ for (const factory of dbFactories) {
       await cleanup?.();
       cleanup = undefined;
     });
-
-    it('a save with a stale version fails with ConcurrencyConflict', async () => {
+    /** A migrated Db holding one saga, `sagaRow(id)`. */
+    const dbWithSaga = async (id: string) => {
       const created = await factory.create();
       cleanup = created.cleanup;
-      const { db } = created;
-      await migrate(db);
-      const base = { sagaType: 'S', id: 'x', state: 'A_PENDING', terminal: false, version: 1, data: { n: 0 }, step: 0, attempt: 1, deadlineAt: undefined, deadlineKind: undefined, createdAt: 1, updatedAt: 1 };
-      await db.transaction((tx) => insertSaga(tx, base));
+      await migrate(created.db);
+      await created.db.transaction((tx) => insertSaga(tx, sagaRow(id)));
+      return created.db;
+    };
+
+    it('a save with a stale version fails with ConcurrencyConflict', async () => {
+      const db = await dbWithSaga('x');
       const stale = await db.transaction((tx) => loadSaga<{ n: number }>(tx, 'S', 'x'));
       await db.transaction((tx) => saveSaga(tx, { ...stale!, version: 2, data: { n: 1 } }));
       await expect(db.transaction((tx) => saveSaga(tx, { ...stale!, version: 2, data: { n: 2 } }))).rejects.toBeInstanceOf(ConcurrencyConflict);
@@ -360,12 +366,7 @@ for (const factory of dbFactories) {
     });
 
     it('read-modify-writes of one saga read locked never conflict: concurrent ones wait for each other', async () => {
-      const created = await factory.create();
-      cleanup = created.cleanup;
-      const { db } = created;
-      await migrate(db);
-      const base = { sagaType: 'S', id: 'y', state: 'A_PENDING', terminal: false, version: 1, data: { n: 0 }, step: 0, attempt: 1, deadlineAt: undefined, deadlineKind: undefined, createdAt: 1, updatedAt: 1 };
-      await db.transaction((tx) => insertSaga(tx, base));
+      const db = await dbWithSaga('y');
       const increments = Array.from({ length: 20 }, () =>
         db.transaction(async (tx) => {
           const saga = await loadSaga<{ n: number }>(tx, 'S', 'y', { lock: true });
