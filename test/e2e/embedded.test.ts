@@ -4,6 +4,8 @@
 // service database satisfies the order flow's invariants.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   REPO,
@@ -51,6 +53,19 @@ describe('generated order system on the embedded default (SQLite, in-process)', 
     const result = await run(npm, ['run', 'typecheck'], { cwd: dir, timeoutMs: 180_000 });
     expect(result.code, describeRun(result)).toBe(0);
   }, 200_000);
+
+  it('binds the handlers marked `transactional` as such, and an unmarked override as not', async () => {
+    type Parts = { handlers: readonly { type: string; transactional?: boolean }[] };
+    const { serviceParts } = (await tsImport(pathToFileURL(join(dir, 'src/generated/app/services.ts')).href, import.meta.url)) as {
+      serviceParts(service: string, overrides?: Record<string, Record<string, unknown>>): Parts;
+    };
+    const marks = (parts: Parts) => parts.handlers.map((h) => `${h.type.split('.').pop()}:${String(h.transactional)}`);
+    expect(marks(serviceParts('payment'))).toEqual(['ProcessPayment:true', 'RefundPayment:true']);
+    expect(marks(serviceParts('payment', { payment: { ProcessPayment: async () => undefined } }))).toEqual(['ProcessPayment:false', 'RefundPayment:true']);
+    for (const service of ['inventory', 'shipping', 'notification']) {
+      expect(serviceParts(service).handlers.every((h) => h.transactional === true), service).toBe(true);
+    }
+  }, 60_000);
 
   it("passes its own tests (happy path, compensation, duplicate delivery, timeout)", async () => {
     const result = await run(npm, ['test'], { cwd: dir, timeoutMs: 240_000, env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' } });

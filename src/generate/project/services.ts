@@ -92,7 +92,7 @@ export function emitServicesModule(project: Project): PlannedFile {
     `import type { SagaDefinition } from '../../edasaga-runtime/saga/definition.js';`,
   ];
   const anyHandlers = [...consumed.values()].some((list) => list.length > 0);
-  imports.push(anyHandlers ? `import { bindHandler, type AppHandler } from './context.js';` : `import type { AppHandler } from './context.js';`);
+  imports.push(anyHandlers ? `import { bindHandler, methodOf, type AppHandler } from './context.js';` : `import type { AppHandler } from './context.js';`);
   const messageImports = new Set<string>();
   for (const [, list] of consumed) for (const m of list) messageImports.add(m.name);
   for (const api of apis) messageImports.add(api.message.name);
@@ -112,7 +112,7 @@ export function emitServicesModule(project: Project): PlannedFile {
     const list = consumed.get(service) ?? [];
     const object = handlersObjectName(service);
     const handlers = list.map(
-      (m) => `          bindHandler(${m.name}, override(${stringLiteral(m.name)}) ?? ((message, ctx) => ${object}.${m.name}(message, ctx))),`,
+      (m) => `          bindHandler(${m.name}, override(${stringLiteral(m.name)}) ?? methodOf(${object}, ${stringLiteral(m.name)})),`,
     );
     const sagas = project.sagas.filter((s) => s.orchestrator === service).map((s) => `${sagaFactoryName(s)}(${sagaBuildersName(s)})`);
     return `    case ${stringLiteral(service)}: {

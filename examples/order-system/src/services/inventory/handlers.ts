@@ -16,6 +16,7 @@ import {
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
 import { executeLater } from '../../edasaga-runtime/db/port.js';
+import { transactional } from '../../edasaga-runtime/context.js';
 
 export const OUT_OF_STOCK_PREFIX = 'OOS-';
 
@@ -30,9 +31,11 @@ interface ReservationRow {
   readonly [column: string]: unknown;
 }
 
+// Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
+// inbox row can travel with its first statement. Unmark one before it calls anything outside.
 export const inventoryHandlers = {
   /** ReserveInventory (command from the order saga): Hold stock for every item of an order. */
-  async ReserveInventory(message: ReserveInventoryMessage, ctx: AppContext): Promise<void> {
+  ReserveInventory: transactional(async (message: ReserveInventoryMessage, ctx: AppContext): Promise<void> => {
     const { orderId, items } = message.data;
     const [existing] = await ctx.tx.query<ReservationRow>('SELECT reservation_id, status FROM reservations WHERE order_id = ?', [orderId]);
     if (existing !== undefined) {
@@ -72,10 +75,10 @@ export const inventoryHandlers = {
     }
     ctx.logger.info({ orderId, reservationId }, 'stock reserved');
     await ctx.send(InventoryReserved, { orderId, reservationId });
-  },
+  }),
 
   /** ReleaseInventory (compensation from the order saga): Give back stock held for an order. */
-  async ReleaseInventory(message: ReleaseInventoryMessage, ctx: AppContext): Promise<void> {
+  ReleaseInventory: transactional(async (message: ReleaseInventoryMessage, ctx: AppContext): Promise<void> => {
     const { orderId, reservationId } = message.data;
     // By order: a reservation whose reply never reached the saga is released too. Idempotent.
     const [reservation] = await ctx.tx.query<ReservationRow>("SELECT reservation_id, status FROM reservations WHERE order_id = ? AND status = 'RESERVED'", [orderId]);
@@ -86,5 +89,5 @@ export const inventoryHandlers = {
     }
     ctx.logger.info({ orderId, released: reservation !== undefined }, reservation !== undefined ? 'stock released' : 'nothing to release');
     await ctx.send(InventoryReleased, { orderId, reservationId: reservation?.reservation_id ?? reservationId });
-  },
+  }),
 } satisfies InventoryHandlers<AppContext>;

@@ -12,6 +12,7 @@ import type {
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
 import { executeLater } from '../../edasaga-runtime/db/port.js';
+import { transactional } from '../../edasaga-runtime/context.js';
 
 async function notify(ctx: AppContext, orderId: string, kind: string, text: string): Promise<void> {
   // Keyed by the message id: the same message never notifies twice, even without the inbox.
@@ -26,18 +27,20 @@ async function notify(ctx: AppContext, orderId: string, kind: string, text: stri
   ctx.logger.info({ orderId, kind }, text);
 }
 
+// Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
+// inbox row can travel with its first statement. Unmark one before it calls anything outside.
 export const notificationHandlers = {
   /** OrderConfirmed (event from the order service). */
-  async OrderConfirmed(message: OrderConfirmedMessage, ctx: AppContext): Promise<void> {
+  OrderConfirmed: transactional(async (message: OrderConfirmedMessage, ctx: AppContext): Promise<void> => {
     await notify(ctx, message.data.orderId, 'order-confirmed', `Your order ${message.data.orderId} is confirmed and on its way.`);
-  },
+  }),
   /** OrderCancelled (event from the order service). */
-  async OrderCancelled(message: OrderCancelledMessage, ctx: AppContext): Promise<void> {
+  OrderCancelled: transactional(async (message: OrderCancelledMessage, ctx: AppContext): Promise<void> => {
     await notify(ctx, message.data.orderId, 'order-cancelled', `Your order ${message.data.orderId} was cancelled: ${message.data.reason}.`);
-  },
+  }),
   /** PaymentRefunded (event from the payment service). */
-  async PaymentRefunded(message: PaymentRefundedMessage, ctx: AppContext): Promise<void> {
+  PaymentRefunded: transactional(async (message: PaymentRefundedMessage, ctx: AppContext): Promise<void> => {
     const { amount } = message.data;
     await notify(ctx, message.data.orderId, 'payment-refunded', `We refunded ${(amount.amount / 100).toFixed(2)} ${amount.currency}.`);
-  },
+  }),
 } satisfies NotificationHandlers<AppContext>;

@@ -15,6 +15,7 @@ import {
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
 import { executeLater } from '../../edasaga-runtime/db/port.js';
+import { transactional } from '../../edasaga-runtime/context.js';
 
 function declineAbove(): number {
   const limit = Number(process.env['PAYMENT_DECLINE_ABOVE'] ?? '100000');
@@ -26,9 +27,11 @@ interface PaymentRow {
   readonly status: string;
 }
 
+// Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
+// inbox row can travel with its first statement. Unmark one before it calls anything outside.
 export const paymentHandlers = {
   /** ProcessPayment (command from the order saga): Charge the customer for an order. */
-  async ProcessPayment(message: ProcessPaymentMessage, ctx: AppContext): Promise<void> {
+  ProcessPayment: transactional(async (message: ProcessPaymentMessage, ctx: AppContext): Promise<void> => {
     const { orderId, customerId, amount } = message.data;
     // The saga sends the command again when a reply is late: charge once per order, answer again.
     const [existing] = await ctx.tx.query<PaymentRow & Record<string, unknown>>('SELECT payment_id, status FROM payments WHERE order_id = ?', [orderId]);
@@ -51,14 +54,14 @@ export const paymentHandlers = {
     );
     ctx.logger.info({ orderId, paymentId, amount }, 'payment charged');
     await ctx.send(PaymentCompleted, { orderId, paymentId, amount });
-  },
+  }),
 
   /** RefundPayment (compensation from the order saga): Give back the money charged for an order. */
-  async RefundPayment(message: RefundPaymentMessage, ctx: AppContext): Promise<void> {
+  RefundPayment: transactional(async (message: RefundPaymentMessage, ctx: AppContext): Promise<void> => {
     const { orderId, paymentId, amount } = message.data;
     // By order, not only by payment id: a charge whose reply never reached the saga is refunded too.
     const refunded = await ctx.tx.execute("UPDATE payments SET status = 'REFUNDED', refunded_at = ? WHERE order_id = ? AND status = 'CHARGED'", [ctx.now, orderId]);
     ctx.logger.info({ orderId, paymentId, refunded: refunded > 0 }, refunded > 0 ? 'payment refunded' : 'nothing to refund');
     await ctx.send(PaymentRefunded, { orderId, paymentId, amount });
-  },
+  }),
 } satisfies PaymentHandlers<AppContext>;

@@ -18,6 +18,7 @@ import {
 } from '../../generated/index.js';
 import type { AppContext } from '../../generated/app/context.js';
 import { executeLater } from '../../edasaga-runtime/db/port.js';
+import { transactional } from '../../edasaga-runtime/context.js';
 
 export const DEFAULT_SHIP_TO_COUNTRIES = 'AT,BE,CH,CZ,DE,DK,ES,FR,GB,IE,IT,LU,NL,PL,PT,SE';
 
@@ -34,9 +35,11 @@ interface ShipmentRow {
   readonly [column: string]: unknown;
 }
 
+// Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
+// inbox row can travel with its first statement. Unmark one before it calls anything outside.
 export const shippingHandlers = {
   /** ScheduleShipment (command from the order saga): Book a delivery for the order. */
-  async ScheduleShipment(message: ScheduleShipmentMessage, ctx: AppContext): Promise<void> {
+  ScheduleShipment: transactional(async (message: ScheduleShipmentMessage, ctx: AppContext): Promise<void> => {
     const { orderId, items, address } = message.data;
     const [existing] = await ctx.tx.query<ShipmentRow>('SELECT shipment_id, carrier FROM shipments WHERE order_id = ?', [orderId]);
     if (existing !== undefined) {
@@ -57,13 +60,13 @@ export const shippingHandlers = {
     await executeLater(ctx.tx, 'INSERT INTO shipments (shipment_id, order_id, status, carrier, created_at) VALUES (?, ?, ?, ?, ?)', [shipmentId, orderId, 'SCHEDULED', carrier, ctx.now]);
     ctx.logger.info({ orderId, shipmentId, carrier }, 'shipment scheduled');
     await ctx.send(ShipmentScheduled, { orderId, shipmentId, carrier });
-  },
+  }),
 
   /** CancelShipment (compensation from the order saga): Cancel a booked delivery. */
-  async CancelShipment(message: CancelShipmentMessage, ctx: AppContext): Promise<void> {
+  CancelShipment: transactional(async (message: CancelShipmentMessage, ctx: AppContext): Promise<void> => {
     const { orderId, shipmentId } = message.data;
     const cancelled = await ctx.tx.execute("UPDATE shipments SET status = 'CANCELLED', cancelled_at = ? WHERE order_id = ? AND status = 'SCHEDULED'", [ctx.now, orderId]);
     ctx.logger.info({ orderId, cancelled: cancelled > 0 }, cancelled > 0 ? 'shipment cancelled' : 'nothing to cancel');
     await ctx.send(ShipmentCancelled, { orderId, shipmentId });
-  },
+  }),
 } satisfies ShippingHandlers<AppContext>;
