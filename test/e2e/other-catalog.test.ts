@@ -45,7 +45,7 @@ try {
   const placed = await fetch(system.http!.url + '/trips', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ traveller: 'ann', nights: 2 }) });
   const body = (await placed.json()) as { tripId: string; status: string };
   let dead: Record<string, unknown>[] = [];
-  for (let i = 0; i < 200 && dead.length === 0; i++) {
+  for (const deadline = Date.now() + 30_000; dead.length === 0 && Date.now() < deadline; ) {
     await new Promise((r) => setTimeout(r, 25));
     dead = await system.service('trip').db.transaction((tx) => tx.query('SELECT type, error FROM edasaga_dead_letters'));
   }

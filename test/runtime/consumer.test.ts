@@ -93,7 +93,8 @@ for (const factory of dbFactories) {
             if (m.poison === true) throw new Error(`cannot handle ${m.key}${m.n}`);
           } }),
         ],
-        { consumer: { maxAttempts: 3, backoff: { initialMs: 30, multiplier: 2, maxMs: 1000 } } },
+        // At least 100 + 200 ms between a1's attempts (jitter halves at most): time for b1 and b2 to commit.
+        { consumer: { maxAttempts: 3, backoff: { initialMs: 200, multiplier: 2, maxMs: 1000 } } },
       );
       await writer.transaction(async (u) => {
         await u.publish(thing('a', 1, { poison: true }));

@@ -206,7 +206,9 @@ describe.skipIf(!postgresFactory.available)('several relays on one PostgreSQL sc
       const seen: { key: string; n: number }[] = [];
       await transport.subscribe({ group: 'g', topics: ['things'], handle: async (d) => (seen.push(JSON.parse(d.message.body) as { key: string; n: number }), { kind: 'ack' }) });
       const writer = new Outbox(dbs[0]!);
-      const keys = ['a', 'b', 'c', 'd', 'e'];
+      // More keys than a batch holds: with fewer, one relay's batch covers every key and the other
+      // finds each of its rows held, getting work only when it wins a wake-up race.
+      const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
       const total = 300;
       const write = async (from: number, to: number): Promise<void> => {
         for (let n = from; n < to; n += 3) {

@@ -90,7 +90,9 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
   it('keeps a message through a retry delay longer than ack_wait without a server redelivery', async () => {
     const t = `edasaga-test-${run}-hold`;
     topics.push(t);
-    const transport = (await open({ ackWaitMs: 1000 })) as NatsTransport;
+    // ack_wait long enough that a stalled process (GC, a busy CI machine) still sends its progress
+    // acks in time; the retry delay stays well beyond two of them.
+    const transport = (await open({ ackWaitMs: 3000 })) as NatsTransport;
     await transport.ensureTopics([t]);
     const attempts: number[] = [];
     await transport.subscribe({
@@ -98,11 +100,11 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
       topics: [t],
       handle: async (d) => {
         attempts.push(d.attempt);
-        return d.attempt === 1 ? { kind: 'retry', delayMs: 2500 } : { kind: 'ack' };
+        return d.attempt === 1 ? { kind: 'retry', delayMs: 7500 } : { kind: 'ack' };
       },
     });
     await transport.publish([message(t, 'k', { n: 1 })]);
-    await waitFor('the second attempt', () => attempts.length >= 2, 10_000);
+    await waitFor('the second attempt', () => attempts.length >= 2, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(attempts).toEqual([1, 2]);
     // Progress acks kept the server from redelivering while the retry delay ran.

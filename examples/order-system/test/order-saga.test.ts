@@ -96,7 +96,9 @@ describe.each(backends)('OrderSaga on $name', ({ databaseUrl }) => {
     expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'CHARGED' }]);
     expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([{ status: 'RESERVED' }]);
     expect(await query(system, 'shipping', 'SELECT status FROM shipments WHERE order_id = ?', [id])).toEqual([{ status: 'SCHEDULED' }]);
-    expect(await query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ?', [id])).toEqual([{ kind: 'order-confirmed' }]);
+    // The notification service reads the saga's last event on its own: wait for its row.
+    const notified = await until('the notification', () => query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ?', [id]), (rows) => rows.length > 0);
+    expect(notified).toEqual([{ kind: 'order-confirmed' }]);
   });
 
   it('compensation: out of stock after payment refunds the payment and cancels', async () => {
@@ -108,7 +110,8 @@ describe.each(backends)('OrderSaga on $name', ({ databaseUrl }) => {
     expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'REFUNDED' }]);
     expect(await query(system, 'inventory', 'SELECT status FROM reservations WHERE order_id = ?', [id])).toEqual([]);
     expect(await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'")).toEqual(before);
-    const kinds = (await query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ? ORDER BY kind', [id])).map((r) => r['kind']);
+    const notes = await until('two notifications', () => query(system, 'notification', 'SELECT kind FROM notifications WHERE order_id = ? ORDER BY kind', [id]), (rows) => rows.length >= 2);
+    const kinds = notes.map((r) => r['kind']);
     expect(kinds).toEqual(['order-cancelled', 'payment-refunded']);
   });
 
@@ -125,7 +128,7 @@ describe.each(backends)('OrderSaga on $name', ({ databaseUrl }) => {
     expect(await query(system, 'inventory', "SELECT available FROM stock WHERE sku = 'SKU-2'")).toEqual(before);
     expect(await query(system, 'payment', 'SELECT status FROM payments WHERE order_id = ?', [id])).toEqual([{ status: 'REFUNDED' }]);
     // OrderCancelled was published (the notification service got it, with the reason) after the refund.
-    const notes = await query(system, 'notification', 'SELECT kind, text FROM notifications WHERE order_id = ? ORDER BY kind', [id]);
+    const notes = await until('two notifications', () => query(system, 'notification', 'SELECT kind, text FROM notifications WHERE order_id = ? ORDER BY kind', [id]), (rows) => rows.length >= 2);
     expect(notes.map((r) => r['kind'])).toEqual(['order-cancelled', 'payment-refunded']);
     expect(String(notes[0]?.['text'])).toContain('cannot deliver to AQ');
   });
