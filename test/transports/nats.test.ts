@@ -12,6 +12,8 @@ import { skipUnlessReachable } from './broker-reachable.js';
 import { message, transportContract, waitFor } from './contract.js';
 import { deliveryCapTest } from './delivery-cap.js';
 
+const dataN = (d: Delivery): number => (JSON.parse(d.message.body) as { n: number }).n;
+
 const URL = 'nats://127.0.0.1:4222';
 
 export const NATS_TEST_OPTIONS: NatsTransportOptions = {
@@ -191,7 +193,7 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
     await waitFor('the message published during the stall, by either member', () => seen.length === 2, 8_000);
   });
 
-  it('refuses a group whose durable is a push consumer, and reports a deleted consumer without spinning', async () => {
+  it('refuses a group whose durable is a push consumer; a deleted consumer is reported and created again', async () => {
     const t = `edasaga-test-${run}-status`;
     topics.push(t);
     const errors: string[] = [];
@@ -199,12 +201,21 @@ describe.skipIf(skip)('nats transport: holding and crashing', () => {
     await transport.ensureTopics([t]);
     await transport.manager.consumers.add(natsStreamName(t), { durable_name: `${t}-push`, deliver_subject: `${t}.pushed`, ack_policy: transport.nats.AckPolicy.Explicit });
     await expect(transport.subscribe({ group: `${t}-push`, topics: [t], handle: async () => ({ kind: 'ack' }) })).rejects.toThrow(/push consumer/);
-    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async () => ({ kind: 'ack' }) });
+    const seen: number[] = [];
+    await transport.subscribe({ group: `${t}-g`, topics: [t], handle: async (d) => (seen.push(dataN(d)), { kind: 'ack' }) });
+    await transport.publish([message(t, 'k', { n: 1 })]);
+    await waitFor('the first message', () => seen.length === 1, 10_000);
     await transport.manager.consumers.delete(natsStreamName(t), `${t}-g`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    // Every failed pull is reported, and the next one waits errorRetryDelayMs (200 ms) first.
-    expect(errors.length).toBeGreaterThan(0);
+    await waitFor('the consumer made again', () => errors.some((e) => /was gone: created it again/.test(e)), 10_000);
+    await transport.publish([message(t, 'k', { n: 2 })]);
+    // The new consumer starts at the stream's start, as a new group would: n = 1 comes again (the
+    // services' inbox skips it), then n = 2.
+    await waitFor('the message published after the deletion', () => seen.includes(2), 10_000);
+    expect(seen).toEqual([1, 1, 2]);
+    // Failed pulls were reported, each followed by errorRetryDelayMs (200 ms), not pulled again at once.
     expect(errors.length).toBeLessThanOrEqual(12);
+    const info = await transport.manager.consumers.info(natsStreamName(t), `${t}-g`);
+    expect(info.config.durable_name).toBe(`${t}-g`);
   });
 
   it('redelivers what a crashed member held to the next member, counting the delivery', async () => {

@@ -217,6 +217,9 @@ const ACK = '+ACK';
 const NAK = '-NAK';
 const WORKING = '+WPI';
 /** How long after its expiry a pull is given up on when the server's closing status never came. */
+/** JetStream's error code for "consumer not found". */
+const CONSUMER_NOT_FOUND = 10014;
+
 const PULL_END_GRACE_MS = 2000;
 
 interface Held {
@@ -252,35 +255,61 @@ class NatsSubscription implements Subscription {
   }
 
   async start(): Promise<void> {
-    const { nats, manager, options: config } = this.transport;
-    const ackWaitMs = config.ackWaitMs ?? 30_000;
+    const ackWaitMs = this.transport.options.ackWaitMs ?? 30_000;
     for (const topic of this.options.topics) {
-      const stream = natsStreamName(topic);
-      try {
-        await manager.consumers.add(stream, {
-          durable_name: this.durable,
-          ack_policy: nats.AckPolicy.Explicit,
-          deliver_policy: nats.DeliverPolicy.All,
-          ack_wait: nats.nanos(ackWaitMs),
-          max_ack_pending: config.maxAckPending ?? 100,
-          // The transport applies the delivery cap itself (a message over it is dead-lettered on
-          // arrival): a server-side max_deliver would strand the message in the stream instead.
-          max_deliver: -1,
-        });
-      } catch (error) {
-        // Another member created it first; a missing stream or consumer still fails here.
-        const info = await manager.consumers.info(stream, this.durable).catch(() => undefined);
-        if (info === undefined) throw error;
-        if (info.config.deliver_subject) {
-          throw new Error(`NATS consumer "${this.durable}" on stream "${stream}" is a push consumer; this transport pulls: delete it or use another group`);
-        }
-      }
+      await this.ensureConsumer(topic);
       this.pulls.push(this.pull(topic));
     }
     // Progress acks stop the server from redelivering what waits in a local queue or a retry delay.
     this.keepAlive = setInterval(() => {
       for (const held of this.held.values()) this.answer(held.msg, WORKING);
     }, Math.max(200, Math.floor(ackWaitMs / 3)));
+  }
+
+  /** Creates the group's durable pull consumer on the topic's stream, or checks the one there. */
+  private async ensureConsumer(topic: string): Promise<void> {
+    const { nats, manager, options: config } = this.transport;
+    const stream = natsStreamName(topic);
+    try {
+      await manager.consumers.add(stream, {
+        durable_name: this.durable,
+        ack_policy: nats.AckPolicy.Explicit,
+        deliver_policy: nats.DeliverPolicy.All,
+        ack_wait: nats.nanos(config.ackWaitMs ?? 30_000),
+        max_ack_pending: config.maxAckPending ?? 100,
+        // The transport applies the delivery cap itself (a message over it is dead-lettered on
+        // arrival): a server-side max_deliver would strand the message in the stream instead.
+        max_deliver: -1,
+      });
+    } catch (error) {
+      // Another member created it first; a missing stream or consumer still fails here.
+      const info = await manager.consumers.info(stream, this.durable).catch(() => undefined);
+      if (info === undefined) throw error;
+      if (info.config.deliver_subject) {
+        throw new Error(`NATS consumer "${this.durable}" on stream "${stream}" is a push consumer; this transport pulls: delete it or use another group`);
+      }
+    }
+  }
+
+  /**
+   * After a failed pull: a consumer that is gone (deleted by hand, lost with a server's state) is
+   * created again, as a restart of the service would. Like a new group, it delivers the stream
+   * from its start; the inbox skips what was handled before. Reported, as it replays the stream.
+   */
+  private async recreateIfMissing(topic: string): Promise<void> {
+    const { manager, options: config } = this.transport;
+    const stream = natsStreamName(topic);
+    const missing = await manager.consumers.info(stream, this.durable).then(
+      () => false,
+      (error: unknown) => (error as { api_error?: { err_code?: number } } | null)?.api_error?.err_code === CONSUMER_NOT_FOUND,
+    );
+    if (!missing || this.abort.signal.aborted) return;
+    try {
+      await this.ensureConsumer(topic);
+      config.onPullError?.(new Error(`NATS consumer "${this.durable}" on stream "${stream}" was gone: created it again (it delivers the stream from its start; the inbox skips what was handled)`), this.options.group, topic);
+    } catch (error) {
+      config.onPullError?.(error, this.options.group, topic);
+    }
   }
 
   close(): Promise<void> {
@@ -387,6 +416,7 @@ class NatsSubscription implements Subscription {
           if (this.abort.signal.aborted || connection.isClosed()) return undefined;
           config.onPullError?.(request.failure, this.options.group, topic);
           await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+          await this.recreateIfMissing(topic);
         }
       }
       return this.abort.signal.aborted ? undefined : (broken ?? new Error(`NATS pull subscription on ${topic} closed`));
