@@ -32,7 +32,9 @@ interface ReservationRow {
 }
 
 // Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
-// inbox row can travel with its first statement. Unmark one before it calls anything outside.
+// inbox row can travel with its first statement. Unmark one before it calls anything outside. Its
+// logs go out after the commit (ctx.tx.afterCommit): a redelivery recognised at the commit, or a
+// handler run again when its commit group is retried, never logs work that was rolled back.
 export const inventoryHandlers = {
   /** ReserveInventory (command from the order saga): Hold stock for every item of an order. */
   ReserveInventory: transactional(async (message: ReserveInventoryMessage, ctx: AppContext): Promise<void> => {
@@ -64,7 +66,7 @@ export const inventoryHandlers = {
     }
     if (missing.length > 0) {
       for (const [sku, quantity] of taken) await ctx.tx.execute('UPDATE stock SET available = available + ? WHERE sku = ?', [quantity, sku]);
-      ctx.logger.info({ orderId, missing }, 'reservation failed: out of stock');
+      ctx.tx.afterCommit(() => ctx.logger.info({ orderId, missing }, 'reservation failed: out of stock'));
       await ctx.send(InventoryReservationFailed, { orderId, reason: `out of stock: ${missing.join(', ')}`, missingSkus: missing });
       return;
     }
@@ -73,7 +75,7 @@ export const inventoryHandlers = {
     for (const [sku, quantity] of taken) {
       await executeLater(ctx.tx, 'INSERT INTO reservation_items (reservation_id, sku, quantity) VALUES (?, ?, ?)', [reservationId, sku, quantity]);
     }
-    ctx.logger.info({ orderId, reservationId }, 'stock reserved');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, reservationId }, 'stock reserved'));
     await ctx.send(InventoryReserved, { orderId, reservationId });
   }),
 
@@ -87,7 +89,7 @@ export const inventoryHandlers = {
       for (const item of items) await ctx.tx.execute('UPDATE stock SET available = available + ? WHERE sku = ?', [Number(item.quantity), item.sku]);
       await ctx.tx.execute("UPDATE reservations SET status = 'RELEASED', released_at = ? WHERE reservation_id = ?", [ctx.now, reservation.reservation_id]);
     }
-    ctx.logger.info({ orderId, released: reservation !== undefined }, reservation !== undefined ? 'stock released' : 'nothing to release');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, released: reservation !== undefined }, reservation !== undefined ? 'stock released' : 'nothing to release'));
     await ctx.send(InventoryReleased, { orderId, reservationId: reservation?.reservation_id ?? reservationId });
   }),
 } satisfies InventoryHandlers<AppContext>;

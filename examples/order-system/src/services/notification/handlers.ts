@@ -24,11 +24,13 @@ async function notify(ctx: AppContext, orderId: string, kind: string, text: stri
     text,
     ctx.now,
   ]);
-  ctx.logger.info({ orderId, kind }, text);
+  ctx.tx.afterCommit(() => ctx.logger.info({ orderId, kind }, text));
 }
 
 // Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
-// inbox row can travel with its first statement. Unmark one before it calls anything outside.
+// inbox row can travel with its first statement. Unmark one before it calls anything outside. Its
+// logs go out after the commit (ctx.tx.afterCommit): a redelivery recognised at the commit, or a
+// handler run again when its commit group is retried, never logs work that was rolled back.
 export const notificationHandlers = {
   /** OrderConfirmed (event from the order service). */
   OrderConfirmed: transactional(async (message: OrderConfirmedMessage, ctx: AppContext): Promise<void> => {

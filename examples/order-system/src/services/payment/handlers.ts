@@ -28,7 +28,9 @@ interface PaymentRow {
 }
 
 // Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
-// inbox row can travel with its first statement. Unmark one before it calls anything outside.
+// inbox row can travel with its first statement. Unmark one before it calls anything outside. Its
+// logs go out after the commit (ctx.tx.afterCommit): a redelivery recognised at the commit, or a
+// handler run again when its commit group is retried, never logs work that was rolled back.
 export const paymentHandlers = {
   /** ProcessPayment (command from the order saga): Charge the customer for an order. */
   ProcessPayment: transactional(async (message: ProcessPaymentMessage, ctx: AppContext): Promise<void> => {
@@ -40,7 +42,7 @@ export const paymentHandlers = {
       return;
     }
     if (amount.amount > declineAbove()) {
-      ctx.logger.info({ orderId, amount }, 'payment declined');
+      ctx.tx.afterCommit(() => ctx.logger.info({ orderId, amount }, 'payment declined'));
       await ctx.send(PaymentFailed, { orderId, reason: `payment declined: ${amount.amount} ${amount.currency} is above the limit of ${declineAbove()}` });
       return;
     }
@@ -52,7 +54,7 @@ export const paymentHandlers = {
       'INSERT INTO payments (payment_id, order_id, customer_id, amount, currency, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [paymentId, orderId, customerId, amount.amount, amount.currency, 'CHARGED', ctx.now],
     );
-    ctx.logger.info({ orderId, paymentId, amount }, 'payment charged');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, paymentId, amount }, 'payment charged'));
     await ctx.send(PaymentCompleted, { orderId, paymentId, amount });
   }),
 
@@ -61,7 +63,7 @@ export const paymentHandlers = {
     const { orderId, paymentId, amount } = message.data;
     // By order, not only by payment id: a charge whose reply never reached the saga is refunded too.
     const refunded = await ctx.tx.execute("UPDATE payments SET status = 'REFUNDED', refunded_at = ? WHERE order_id = ? AND status = 'CHARGED'", [ctx.now, orderId]);
-    ctx.logger.info({ orderId, paymentId, refunded: refunded > 0 }, refunded > 0 ? 'payment refunded' : 'nothing to refund');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, paymentId, refunded: refunded > 0 }, refunded > 0 ? 'payment refunded' : 'nothing to refund'));
     await ctx.send(PaymentRefunded, { orderId, paymentId, amount });
   }),
 } satisfies PaymentHandlers<AppContext>;

@@ -36,7 +36,9 @@ interface ShipmentRow {
 }
 
 // Each handler is `transactional`: it works only through ctx (its transaction and `send`), so its
-// inbox row can travel with its first statement. Unmark one before it calls anything outside.
+// inbox row can travel with its first statement. Unmark one before it calls anything outside. Its
+// logs go out after the commit (ctx.tx.afterCommit): a redelivery recognised at the commit, or a
+// handler run again when its commit group is retried, never logs work that was rolled back.
 export const shippingHandlers = {
   /** ScheduleShipment (command from the order saga): Book a delivery for the order. */
   ScheduleShipment: transactional(async (message: ScheduleShipmentMessage, ctx: AppContext): Promise<void> => {
@@ -49,7 +51,7 @@ export const shippingHandlers = {
     // Nothing is stored for a refusal: a repeated command is decided again from the same address.
     const countries = shipToCountries();
     if (address !== undefined && countries !== undefined && !countries.has(address.country)) {
-      ctx.logger.info({ orderId, country: address.country }, 'shipment failed: country not in SHIP_TO_COUNTRIES');
+      ctx.tx.afterCommit(() => ctx.logger.info({ orderId, country: address.country }, 'shipment failed: country not in SHIP_TO_COUNTRIES'));
       await ctx.send(ShipmentFailed, { orderId, reason: `cannot deliver to ${address.country}: outside our delivery area` });
       return;
     }
@@ -58,7 +60,7 @@ export const shippingHandlers = {
     const shipmentId = randomUUID();
     // executeLater: nothing reads the result, so it may travel with the commit (one round trip less).
     await executeLater(ctx.tx, 'INSERT INTO shipments (shipment_id, order_id, status, carrier, created_at) VALUES (?, ?, ?, ?, ?)', [shipmentId, orderId, 'SCHEDULED', carrier, ctx.now]);
-    ctx.logger.info({ orderId, shipmentId, carrier }, 'shipment scheduled');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, shipmentId, carrier }, 'shipment scheduled'));
     await ctx.send(ShipmentScheduled, { orderId, shipmentId, carrier });
   }),
 
@@ -66,7 +68,7 @@ export const shippingHandlers = {
   CancelShipment: transactional(async (message: CancelShipmentMessage, ctx: AppContext): Promise<void> => {
     const { orderId, shipmentId } = message.data;
     const cancelled = await ctx.tx.execute("UPDATE shipments SET status = 'CANCELLED', cancelled_at = ? WHERE order_id = ? AND status = 'SCHEDULED'", [ctx.now, orderId]);
-    ctx.logger.info({ orderId, cancelled: cancelled > 0 }, cancelled > 0 ? 'shipment cancelled' : 'nothing to cancel');
+    ctx.tx.afterCommit(() => ctx.logger.info({ orderId, cancelled: cancelled > 0 }, cancelled > 0 ? 'shipment cancelled' : 'nothing to cancel'));
     await ctx.send(ShipmentCancelled, { orderId, shipmentId });
   }),
 } satisfies ShippingHandlers<AppContext>;
