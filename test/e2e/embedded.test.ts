@@ -95,38 +95,50 @@ describe('generated order system on the embedded default (SQLite, in-process)', 
   }, 150_000);
 
   it('serves the HTTP API from `npm start` and ends every order consistently', async () => {
-    const dataDir = join(dir, 'data-start');
-    const port = await freePort();
     // What `npm start` runs, started directly so that SIGTERM reaches the system (npm itself would
     // die of the signal and hide whether the system shut down cleanly).
     expect(scripts(dir)['start']).toBe('tsx src/main.ts');
-    const server = background(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: dir, env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' } });
-    const base = `http://127.0.0.1:${port}`;
-    let orders: { id: string; expect: string }[] = [];
-    let statuses = new Map<string, string>();
-    try {
-      await waitFor('the HTTP API', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 60_000, server.output);
-      const bad = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'x', items: [], total: { amount: 1, currency: 'EUR' } }) });
-      expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { field: string }).field).toBe('items');
-      orders = await placeOrders(base, mixedOrders(60));
-      statuses = await finalStatuses(base, orders.map((o) => o.id), 60_000);
-      const unknown = await fetch(`${base}/orders/00000000-0000-4000-8000-000000000000`);
-      expect(unknown.status).toBe(404);
-    } finally {
-      const code = await server.stop();
-      expect(code, server.output()).toBe(0);
-    }
-    for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
-    const query = sqliteQuery(dataDir);
-    try {
-      const { problems, states, releasedAndRefunded } = await checkFinalState(query, SERVICES);
-      expect(problems).toEqual([]);
-      // mixedOrders(60): 15 confirmed; 45 cancelled, of which 15 had stock reserved, then released and refunded.
-      expect(states).toEqual({ COMPLETED: 15, COMPENSATED: 45 });
-      expect(releasedAndRefunded).toBe(15);
-    } finally {
-      query.close();
-    }
+    await servesOrders(['--import', 'tsx', 'src/main.ts'], 'data-start');
   }, 150_000);
+
+  it('builds to dist/ with `npm run build`, and the built system (plain node, no tsx) serves the same', async () => {
+    const build = await run(npm, ['run', 'build'], { cwd: dir, timeoutMs: 180_000 });
+    expect(build.code, describeRun(build)).toBe(0);
+    expect(build.stdout).toMatch(/built dist\/ \(\d+ JavaScript and JSON files copied/);
+    await servesOrders(['dist/main.js'], 'data-built');
+  }, 240_000);
 });
+
+/** Starts the system in `dir` with `args` (node arguments), drives 60 orders over HTTP, stops it, checks the databases. */
+async function servesOrders(args: readonly string[], dataName: string): Promise<void> {
+  const dataDir = join(dir, dataName);
+  const port = await freePort();
+  const server = background(process.execPath, args, { cwd: dir, env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' } });
+  const base = `http://127.0.0.1:${port}`;
+  let orders: { id: string; expect: string }[] = [];
+  let statuses = new Map<string, string>();
+  try {
+    await waitFor('the HTTP API', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 60_000, server.output);
+    const bad = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'x', items: [], total: { amount: 1, currency: 'EUR' } }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { field: string }).field).toBe('items');
+    orders = await placeOrders(base, mixedOrders(60));
+    statuses = await finalStatuses(base, orders.map((o) => o.id), 60_000);
+    const unknown = await fetch(`${base}/orders/00000000-0000-4000-8000-000000000000`);
+    expect(unknown.status).toBe(404);
+  } finally {
+    const code = await server.stop();
+    expect(code, server.output()).toBe(0);
+  }
+  for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
+  const query = sqliteQuery(dataDir);
+  try {
+    const { problems, states, releasedAndRefunded } = await checkFinalState(query, SERVICES);
+    expect(problems).toEqual([]);
+    // mixedOrders(60): 15 confirmed; 45 cancelled, of which 15 had stock reserved, then released and refunded.
+    expect(states).toEqual({ COMPLETED: 15, COMPENSATED: 45 });
+    expect(releasedAndRefunded).toBe(15);
+  } finally {
+    query.close();
+  }
+}

@@ -166,14 +166,22 @@ for (const transport of ['kafka', 'nats'] as const) {
       const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
       expect(scripts['start:dev']).toBe('node scripts/start-dev.mjs');
       for (const service of SERVICES) expect(scripts[`start:${service}`]).toBe(`tsx src/services/${service}/main.ts`);
+      // On NATS the services run as deployed: compiled by `npm run build`, plain node (`--built`);
+      // on Kafka from the TypeScript sources through tsx, as `npm run start:dev` runs them.
+      const built = transport === 'nats';
+      if (built) {
+        const build = await run(npm, ['run', 'build'], { cwd: dir, timeoutMs: 180_000 });
+        expect(build.code, describeRun(build)).toBe(0);
+      }
       const port = await freePort();
       // What `npm run start:dev` runs, started directly so that SIGTERM reaches the spawner.
-      const system = background(process.execPath, ['scripts/start-dev.mjs'], { cwd: dir, env: { ...env, PORT: String(port) } });
+      const system = background(process.execPath, ['scripts/start-dev.mjs', ...(built ? ['--built'] : [])], { cwd: dir, env: { ...env, PORT: String(port) } });
       const base = `http://127.0.0.1:${port}`;
       let orders: { id: string; expect: string }[] = [];
       let statuses = new Map<string, string>();
       try {
         await waitFor('the HTTP API of the order process', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 90_000, system.output);
+        expect(system.output()).toContain(built ? 'from dist/ (built)' : 'from src/ through tsx');
         const demo = await run(npm, ['run', 'demo'], { cwd: dir, env: { ...env, API_URL: base, DEMO_TIMEOUT_MS: '60000' }, timeoutMs: 120_000 });
         expect(demo.code, `${describeRun(demo)}\n--- services ---\n${system.output().slice(-4000)}`).toBe(0);
         expect(demo.stdout).toContain(`Driving the system at ${base}`);
