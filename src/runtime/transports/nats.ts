@@ -216,10 +216,9 @@ interface PullRequest {
 const ACK = '+ACK';
 const NAK = '-NAK';
 const WORKING = '+WPI';
-/** How long after its expiry a pull is given up on when the server's closing status never came. */
 /** JetStream's error code for "consumer not found". */
 const CONSUMER_NOT_FOUND = 10014;
-
+/** How long after its expiry a pull is given up on when the server's closing status never came. */
 const PULL_END_GRACE_MS = 2000;
 
 interface Held {
@@ -299,6 +298,7 @@ class NatsSubscription implements Subscription {
   private async recreateIfMissing(topic: string): Promise<void> {
     const { manager, options: config } = this.transport;
     const stream = natsStreamName(topic);
+    if (this.abort.signal.aborted) return;
     const missing = await manager.consumers.info(stream, this.durable).then(
       () => false,
       (error: unknown) => (error as { api_error?: { err_code?: number } } | null)?.api_error?.err_code === CONSUMER_NOT_FOUND,
