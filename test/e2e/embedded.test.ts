@@ -83,15 +83,7 @@ describe('generated order system on the embedded default (SQLite, in-process)', 
     // The undeliverable order: the stock goes back first, then the money, then OrderCancelled.
     expect(result.stdout).toMatch(UNDONE_IN_REVERSE);
     expect(result.stdout).toContain('Every scenario ended as expected.');
-    const query = sqliteQuery(dataDir);
-    try {
-      const { problems, states, releasedAndRefunded } = await checkFinalState(query, SERVICES);
-      expect(problems).toEqual([]);
-      expect(states).toEqual({ COMPLETED: 1, COMPENSATED: 3 });
-      expect(releasedAndRefunded).toBe(1);
-    } finally {
-      query.close();
-    }
+    await expectConsistent(dataDir, { COMPLETED: 1, COMPENSATED: 3 }, 1);
   }, 150_000);
 
   it('serves the HTTP API from `npm start` and ends every order consistently', async () => {
@@ -131,13 +123,18 @@ async function servesOrders(args: readonly string[], dataName: string): Promise<
     expect(code, server.output()).toBe(0);
   }
   for (const order of orders) expect(statuses.get(order.id), order.id).toBe(order.expect);
+  // mixedOrders(60): 15 confirmed; 45 cancelled, of which 15 had stock reserved, then released and refunded.
+  await expectConsistent(dataDir, { COMPLETED: 15, COMPENSATED: 45 }, 15);
+}
+
+/** Every service's SQLite file in `dataDir` satisfies the order flow's invariants, with these saga end states. */
+async function expectConsistent(dataDir: string, expectedStates: Record<string, number>, expectedReleasedAndRefunded: number): Promise<void> {
   const query = sqliteQuery(dataDir);
   try {
     const { problems, states, releasedAndRefunded } = await checkFinalState(query, SERVICES);
     expect(problems).toEqual([]);
-    // mixedOrders(60): 15 confirmed; 45 cancelled, of which 15 had stock reserved, then released and refunded.
-    expect(states).toEqual({ COMPLETED: 15, COMPENSATED: 45 });
-    expect(releasedAndRefunded).toBe(15);
+    expect(states).toEqual(expectedStates);
+    expect(releasedAndRefunded).toBe(expectedReleasedAndRefunded);
   } finally {
     query.close();
   }
