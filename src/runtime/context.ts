@@ -62,9 +62,11 @@ const TRANSACTIONAL = Symbol.for('edasaga.transactional');
  * Marks a handler function as doing everything through its transaction (its statements and the
  * messages it sends), nothing outside it: no HTTP calls, no files, no other databases. The consumer
  * then sends the inbox row with the handler's first statement instead of before it (PostgreSQL: one
- * round trip less per message); a redelivered message is recognised when that statement fails, and
- * the handler's work is rolled back. Leave a handler unmarked when it talks to anything else: a
- * duplicate must not reach that code. Returns the function itself.
+ * round trip less per message); a redelivered message is recognised when that statement fails (or,
+ * if all its writes are held back with `executeLater`, when the commit does), and the handler's work
+ * is rolled back: the handler may run that far, so log through `tx.afterCommit`. Leave a handler
+ * unmarked when it talks to anything else: a duplicate must not reach that code. Returns the
+ * function itself.
  */
 export function transactional<F extends (...args: never[]) => Promise<void>>(fn: F): F {
   Object.defineProperty(fn, TRANSACTIONAL, { value: true });
