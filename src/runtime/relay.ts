@@ -197,4 +197,3 @@ export class OutboxRelay {
     await this.loop;
   }
 }
-

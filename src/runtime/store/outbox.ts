@@ -36,6 +36,9 @@ export function outboxChannel(location: string): string {
  */
 const signalsByDb = new WeakMap<Db, Set<() => void>>();
 
+/** The columns toOutboxRow reads. */
+const ROW_COLUMNS = 'seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at';
+
 export class Outbox {
   private readonly signals: Set<() => void>;
 
@@ -117,7 +120,7 @@ export class Outbox {
    */
   async pending(tx: Tx, limit: number, claim = false, afterSeq = 0): Promise<OutboxRow[]> {
     const rows = await tx.query(
-      `SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox
+      `SELECT ${ROW_COLUMNS} FROM edasaga_outbox
        WHERE seq > ? AND dispatched_at IS NULL ORDER BY seq LIMIT ?${claim ? tx.dialect.claimSuffix : ''}`,
       [afterSeq, limit],
     );
@@ -137,7 +140,7 @@ export class Outbox {
     // one key (bench/relay-claim.mjs: 100k rows; now 4-9 ms for one key or thousands).
     const rows = await tx.query(
       `WITH claimed AS MATERIALIZED (
-         SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox
+         SELECT ${ROW_COLUMNS} FROM edasaga_outbox
          WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?${tx.dialect.claimSuffix}
        ),
        held AS (
@@ -156,7 +159,7 @@ export class Outbox {
 
   /** Every row, oldest first (tests, admin views). */
   async all(tx: Tx): Promise<OutboxRow[]> {
-    return (await tx.query('SELECT seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at FROM edasaga_outbox ORDER BY seq')).map(
+    return (await tx.query(`SELECT ${ROW_COLUMNS} FROM edasaga_outbox ORDER BY seq`)).map(
       toOutboxRow,
     );
   }

@@ -216,6 +216,7 @@ interface PullRequest {
 const ACK = '+ACK';
 const NAK = '-NAK';
 const WORKING = '+WPI';
+const DEFAULT_ACK_WAIT_MS = 30_000;
 /** JetStream's error code for "consumer not found". */
 const CONSUMER_NOT_FOUND = 10014;
 /** How long after its expiry a pull is given up on when the server's closing status never came. */
@@ -254,7 +255,7 @@ class NatsSubscription implements Subscription {
   }
 
   async start(): Promise<void> {
-    const ackWaitMs = this.transport.options.ackWaitMs ?? 30_000;
+    const ackWaitMs = this.transport.options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
     for (const topic of this.options.topics) {
       await this.ensureConsumer(topic);
       this.pulls.push(this.pull(topic));
@@ -274,7 +275,7 @@ class NatsSubscription implements Subscription {
         durable_name: this.durable,
         ack_policy: nats.AckPolicy.Explicit,
         deliver_policy: nats.DeliverPolicy.All,
-        ack_wait: nats.nanos(config.ackWaitMs ?? 30_000),
+        ack_wait: nats.nanos(config.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
         max_ack_pending: config.maxAckPending ?? 100,
         // The transport applies the delivery cap itself (a message over it is dead-lettered on
         // arrival): a server-side max_deliver would strand the message in the stream instead.
