@@ -5,6 +5,7 @@
 #   scripts/kafka.sh start    fetch the broker from Maven Central if not cached, format, start, wait
 #   scripts/kafka.sh stop     stop the broker started by this script (by its recorded pid)
 #   scripts/kafka.sh status   print whether it runs; exit 0 when it accepts connections
+#   scripts/kafka.sh kill     SIGKILL the broker started by this script (fault tests: a crash, not a stop)
 #
 # The broker's jars, its config, data and log live OUTSIDE the repository, in
 # ${EDASAGA_KAFKA_HOME:-$HOME/.cache/edasaga/kafka-<version>}, and are reused on the next start.
@@ -20,7 +21,8 @@ CONTROLLER_PORT="${EDASAGA_KAFKA_CONTROLLER_PORT:-9093}"
 START_TIMEOUT_S="${EDASAGA_KAFKA_START_TIMEOUT:-90}"
 HEAP="${EDASAGA_KAFKA_HEAP:--Xms256m -Xmx512m}"
 
-LIBS="$KAFKA_HOME/libs"
+# A second broker (another EDASAGA_KAFKA_HOME and port, for tests that kill it) can share the jars.
+LIBS="${EDASAGA_KAFKA_LIBS:-$KAFKA_HOME/libs}"
 DATA="$KAFKA_HOME/data"
 CONFIG="$KAFKA_HOME/server.properties"
 LOG4J="$KAFKA_HOME/log4j2.properties"
@@ -221,6 +223,18 @@ stop() {
   say "stopped (pid $pid)"
 }
 
+kill_now() {
+  local pid
+  if ! pid="$(recorded_pid)"; then
+    say "not running"
+    return 0
+  fi
+  kill -9 "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  rm -f "$PIDFILE"
+  say "killed (pid $pid)"
+}
+
 status() {
   local pid
   if pid="$(recorded_pid)" && port_open "$PORT"; then
@@ -239,5 +253,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) say "usage: $0 start|stop|status"; exit 2 ;;
+  kill) kill_now ;;
+  *) say "usage: $0 start|stop|status|kill"; exit 2 ;;
 esac
