@@ -1,11 +1,12 @@
 // A service's consumer: one subscription (consumer group = service name) over the topics of its
 // handlers. Per delivery: decode, then in ONE transaction record the inbox row, run the handlers
-// and write what they publish to the outbox. Failures are retried with exponential backoff and
-// jitter (the transport holds back only that key); after `maxAttempts` the message is stored as a
-// dead letter and the key moves on.
+// and write what they publish to the outbox. A handler's failures are retried with exponential
+// backoff and jitter (the transport holds back only that key); after `maxAttempts` of them the
+// message is stored as a dead letter and the key moves on. Transient faults (faults.ts: a deadlock,
+// a lost database) are retried for as long as they last and never count toward `maxAttempts`.
 import { fromBinary, type EventEnvelope } from './envelope.js';
 import type { Db } from './db/port.js';
-import { ConcurrencyConflict } from './db/port.js';
+import { transientKind, type FaultKind } from './faults.js';
 import type { Delivery, DeliveryOutcome, Subscription, Transport } from './transport.js';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { PermanentError, type HandlerContext, type MessageHandler, type UnitOfWork } from './context.js';
@@ -29,20 +30,41 @@ export interface ConsumerOptions {
   readonly handlers: readonly MessageHandler<unknown>[];
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Deliveries before a message is dead-lettered. Default 5. */
+  /** A handler's failures before a message is dead-lettered (transient faults do not count). Default 5. */
   readonly maxAttempts?: number;
   readonly backoff?: Backoff;
+  /** Backoff between retries after a transient fault. Default 100 ms doubling to 5 s. */
+  readonly transientBackoff?: Backoff;
   readonly random?: () => number;
 }
 
 export type HandleResult = 'handled' | 'duplicate';
+
+/** A message's failures in this process, by kind (the transport's delivery count includes both). */
+interface Failures {
+  handler: number;
+  transient: number;
+}
+
+const DEFAULT_TRANSIENT_BACKOFF: Backoff = { initialMs: 100, multiplier: 2, maxMs: 5000 };
+/** Messages whose failures are remembered at most (the oldest are forgotten first). */
+const MAX_REMEMBERED = 10_000;
+/** Transient faults of one kind are logged at warn at most this often (a lost database fails every message). */
+const TRANSIENT_LOG_EVERY_MS = 1000;
 
 export class Consumer {
   private readonly byType = new Map<string, MessageHandler<unknown>[]>();
   private readonly clock: Clock;
   private readonly maxAttempts: number;
   private readonly backoff: Backoff;
+  private readonly transientBackoff: Backoff;
   private subscription: Subscription | undefined;
+  /**
+   * Kept in memory: a restart forgets them, which gives a failing message more attempts, never
+   * fewer. The transport's own delivery count cannot serve, as it counts transient faults too.
+   */
+  private readonly failures = new Map<string, Failures>();
+  private readonly lastTransientLog = new Map<FaultKind, number>();
 
   constructor(private readonly options: ConsumerOptions) {
     for (const entry of options.handlers) {
@@ -53,6 +75,7 @@ export class Consumer {
     this.clock = options.clock ?? systemClock;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.transientBackoff = options.transientBackoff ?? DEFAULT_TRANSIENT_BACKOFF;
   }
 
   get topics(): string[] {
@@ -86,26 +109,60 @@ export class Consumer {
     try {
       envelope = fromBinary(delivery.message);
     } catch (error) {
-      return this.deadLetter(delivery, 'unknown', delivery.message.headers['ce_id'] ?? 'unknown', error);
+      return this.deadLetter(delivery, 'unknown', delivery.message.headers['ce_id'] ?? 'unknown', error, 1);
     }
     const handlers = this.byType.get(envelope.type);
     if (handlers === undefined) return { kind: 'ack' }; // no type header: known only once decoded
     try {
       const result = await this.process(envelope, handlers, delivery.attempt);
       if (result === 'duplicate') logger.debug({ id: envelope.id, type: envelope.type }, 'duplicate message ignored');
+      this.failures.delete(envelope.id);
       return { kind: 'ack' };
     } catch (error) {
-      const permanent = error instanceof PermanentError;
-      if (permanent || delivery.attempt >= this.maxAttempts) {
-        return this.deadLetter(delivery, envelope.type, envelope.id, error);
-      }
-      const delayMs = error instanceof ConcurrencyConflict ? Math.min(50, this.backoff.initialMs) : backoffDelay(this.backoff, delivery.attempt, this.options.random);
-      logger.warn(
-        { err: error, id: envelope.id, type: envelope.type, attempt: delivery.attempt, retryInMs: delayMs, correlationid: envelope.correlationid },
-        'handler failed; will retry',
-      );
-      return { kind: 'retry', delayMs };
+      return this.failed(delivery, envelope, error);
     }
+  }
+
+  /** What a failed delivery becomes: a transient retry, a counted retry, or a dead letter. */
+  private async failed(delivery: Delivery, envelope: EventEnvelope, error: unknown): Promise<DeliveryOutcome> {
+    const { logger } = this.options;
+    const failures = this.failuresOf(envelope.id);
+    const kind = transientKind(error);
+    if (kind !== undefined) {
+      failures.transient += 1;
+      // A concurrent writer of the same saga has just committed: the next try will see it.
+      const delayMs = kind === 'conflict' ? Math.min(50, this.transientBackoff.initialMs) : backoffDelay(this.transientBackoff, failures.transient, this.options.random);
+      this.logTransient(kind, { err: error, id: envelope.id, type: envelope.type, fault: kind, transientFailures: failures.transient, retryInMs: delayMs, correlationid: envelope.correlationid });
+      return { kind: 'retry', delayMs, transient: true };
+    }
+    failures.handler += 1;
+    if (error instanceof PermanentError || failures.handler >= this.maxAttempts) {
+      return this.deadLetter(delivery, envelope.type, envelope.id, error, failures.handler);
+    }
+    const delayMs = backoffDelay(this.backoff, failures.handler, this.options.random);
+    logger.warn(
+      { err: error, id: envelope.id, type: envelope.type, attempt: delivery.attempt, failures: failures.handler, maxAttempts: this.maxAttempts, retryInMs: delayMs, correlationid: envelope.correlationid },
+      'handler failed; will retry',
+    );
+    return { kind: 'retry', delayMs };
+  }
+
+  private failuresOf(id: string): Failures {
+    let failures = this.failures.get(id);
+    if (failures === undefined) {
+      if (this.failures.size >= MAX_REMEMBERED) this.failures.delete(this.failures.keys().next().value as string);
+      this.failures.set(id, (failures = { handler: 0, transient: 0 }));
+    }
+    return failures;
+  }
+
+  private logTransient(kind: FaultKind, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const loud = now - (this.lastTransientLog.get(kind) ?? 0) >= TRANSIENT_LOG_EVERY_MS;
+    if (loud) this.lastTransientLog.set(kind, now);
+    const message = 'transient fault; will retry (not counted toward the delivery cap)';
+    if (loud) this.options.logger.warn(fields, message);
+    else this.options.logger.debug(fields, message);
   }
 
   /** Runs the handlers of one message in one transaction, unless the inbox has seen it. */
@@ -150,13 +207,21 @@ export class Consumer {
     return Object.assign(base, { envelope, attempt }) as HandlerContext;
   }
 
-  private async deadLetter(delivery: Delivery, type: string, messageId: string, error: unknown): Promise<DeliveryOutcome> {
+  private async deadLetter(delivery: Delivery, type: string, messageId: string, error: unknown, failures: number): Promise<DeliveryOutcome> {
     const reason = error instanceof Error ? error.message : String(error);
     const { logger, db, service } = this.options;
-    logger.error({ err: error, id: messageId, type, attempts: delivery.attempt }, 'message dead-lettered');
-    await db.transaction((tx) =>
-      recordDeadLetter(tx, { consumer: service, messageId, type, message: delivery.message, error: reason, attempts: delivery.attempt, now: this.clock.now() }),
-    );
+    try {
+      await db.transaction((tx) =>
+        recordDeadLetter(tx, { consumer: service, messageId, type, message: delivery.message, error: reason, attempts: failures, now: this.clock.now() }),
+      );
+    } catch (storeError) {
+      // The dead letter could not be stored (the database is away): the message stays with the
+      // transport and is decided again later; this failure is not the message's.
+      this.logTransient('connection', { err: storeError, id: messageId, type, deadLetterOf: reason });
+      return { kind: 'retry', delayMs: backoffDelay(this.transientBackoff, this.failuresOf(messageId).transient += 1, this.options.random), transient: true };
+    }
+    this.failures.delete(messageId);
+    logger.error({ err: error, id: messageId, type, attempts: delivery.attempt, failures }, 'message dead-lettered');
     return { kind: 'dead-letter', reason };
   }
 }

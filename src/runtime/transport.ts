@@ -23,11 +23,13 @@ export interface Delivery {
  * - `retry`: redeliver the same message after `delayMs`; later messages with the same key wait
  *   behind it, messages with other keys do not (as far as the broker allows: Kafka keeps order per
  *   partition, so keys that share a partition wait too).
+ *   `transient`: the failure was the infrastructure's (a deadlock, a lost database), not the
+ *   message's: the transport does not count it toward its delivery cap.
  * - `dead-letter`: give up; the transport moves it to its dead-letter destination and goes on.
  */
 export type DeliveryOutcome =
   | { readonly kind: 'ack' }
-  | { readonly kind: 'retry'; readonly delayMs: number }
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly transient?: boolean }
   | { readonly kind: 'dead-letter'; readonly reason: string };
 
 export interface SubscribeOptions {

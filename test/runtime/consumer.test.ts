@@ -80,6 +80,30 @@ for (const factory of dbFactories) {
       expect(calls).toBe(factory.name === 'postgres' ? 3 : 1);
     });
 
+    it('retries transient faults for as long as they last without counting them toward the cap', async () => {
+      const t = transport();
+      let calls = 0;
+      const reader = await service(
+        'reader',
+        t,
+        [
+          handler<{ n: number }>({ type: T, topic: 'things', handler: async (m, ctx) => {
+            calls += 1;
+            // Five deadlocks (PostgreSQL's SQLSTATE), twice the cap, then one failure of its own.
+            if (calls <= 5) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+            if (calls === 6) throw new Error('a bug of the handler');
+            await ctx.state.put('seen', String(m.n), { ok: true });
+          } }),
+        ],
+        { consumer: { maxAttempts: 2, backoff: { initialMs: 5, multiplier: 1, maxMs: 5 }, transientBackoff: { initialMs: 5, multiplier: 1, maxMs: 5 } } },
+      );
+      const writer = await service('writer', t, []);
+      await writer.transaction((u) => u.publish(thing('a', 1)));
+      await waitFor(async () => (await reader.transaction((u) => u.state.get('seen', '1'))) !== undefined, 5000, 'handled after its transient faults');
+      expect(calls).toBe(7);
+      expect(await reader.db.transaction((tx) => listDeadLetters(tx))).toEqual([]);
+    });
+
     it('retries with backoff, dead-letters after the cap, and never blocks other keys', async () => {
       const t = transport();
       const log: string[] = [];

@@ -51,4 +51,35 @@ export function deliveryCapTest(
     expect(dead[0]?.message.headers['x-dead-letter-attempts']).toBe('3');
     expect(dead[0]?.message.headers['x-dead-letter-reason']).toMatch(/delivery cap/);
   });
+
+  it('does not count transient retries toward the cap', async () => {
+    const topic = `${t}-transient`;
+    const local = await create(3);
+    try {
+      await local.ensureTopics([topic]);
+      const attempts: number[] = [];
+      let handled = false;
+      const dead: Delivery[] = [];
+      await local.subscribe({
+        group: `${t}-tg`,
+        topics: [topic],
+        handle: async (d) => {
+          attempts.push(d.attempt);
+          // Six transient faults (a deadlock, a lost database), twice the cap, then one counted failure.
+          if (attempts.length <= 6) return { kind: 'retry', delayMs: 5, transient: true };
+          if (attempts.length === 7) return { kind: 'retry', delayMs: 5 };
+          handled = true;
+          return { kind: 'ack' };
+        },
+      });
+      await local.subscribe({ group: `${t}-tdlq`, topics: [deadLetterTopic(topic)], handle: async (d) => (dead.push(d), { kind: 'ack' }) });
+      await local.publish([message(topic, 'k', { n: 0 })]);
+      await waitFor('the message handled after its transient faults', () => handled, waitMs);
+      expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(dead).toEqual([]);
+    } finally {
+      await local.close();
+      await dropTopics(local, [topic], [`${t}-tg`, `${t}-tdlq`]);
+    }
+  });
 }

@@ -20,12 +20,17 @@ export interface BrokerDeliveryOptions {
 export const DEFAULT_MAX_DELIVERIES = 25;
 export const DEFAULT_ERROR_RETRY_DELAY_MS = 100;
 
-/** Runs the handler once and applies the transport's rules to what it decided. */
+/**
+ * Runs the handler once and applies the transport's rules to what it decided. `counted` is the
+ * number of deliveries that count toward the cap: every delivery except those that ended in a
+ * transient retry (a deadlock, a lost database), which says nothing about the message.
+ */
 export async function decide(
   handle: (delivery: Delivery) => Promise<DeliveryOutcome>,
   delivery: Delivery,
   group: string,
   options: BrokerDeliveryOptions,
+  counted: number = delivery.attempt,
 ): Promise<DeliveryOutcome> {
   let outcome: DeliveryOutcome;
   try {
@@ -35,7 +40,7 @@ export async function decide(
     outcome = { kind: 'retry', delayMs: options.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS };
   }
   const cap = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-  if (outcome.kind === 'retry' && delivery.attempt >= cap) {
+  if (outcome.kind === 'retry' && outcome.transient !== true && counted >= cap) {
     return { kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts)` };
   }
   return outcome;

@@ -225,8 +225,11 @@ function isTopicExistsError(error: unknown): boolean {
 
 class KafkaSubscription implements Subscription {
   private readonly abort = new AbortController();
-  /** Attempts per message, kept across a rebalance that hands the partition back to this member. */
-  private readonly attempts = new Map<string, number>();
+  /**
+   * Deliveries per message, and those that count toward the cap (all but transient retries), kept
+   * across a rebalance that hands the partition back to this member.
+   */
+  private readonly attempts = new Map<string, { all: number; counted: number }>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -375,10 +378,13 @@ class KafkaSubscription implements Subscription {
     const message = toTransportMessage(topic, record);
     const attemptKey = `${topic}\u0000${partition}\u0000${record.offset}`;
     for (;;) {
-      const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
-      this.attempts.set(attemptKey, attempt);
-      const outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config);
+      const seen = this.attempts.get(attemptKey) ?? { all: 0, counted: 0 };
+      const attempt = seen.all + 1;
+      const counted = seen.counted + 1;
+      this.attempts.set(attemptKey, { all: attempt, counted });
+      const outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config, counted);
       if (outcome.kind === 'retry') {
+        if (outcome.transient === true) this.attempts.set(attemptKey, { all: attempt, counted: counted - 1 });
         // The key waits here; heartbeats keep the membership. A heartbeat that reports a
         // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
         const waited = await waitWithKeepAlive(outcome.delayMs, this.abort.signal, payload.heartbeat, heartbeatEveryMs);

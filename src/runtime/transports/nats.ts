@@ -227,7 +227,10 @@ interface Held {
   msg: Pulled;
   readonly id: string;
   readonly message: TransportMessage;
+  /** Deliveries so far (the server's count, then one more per local retry). */
   attempt: number;
+  /** Those that count toward the delivery cap: all but the local retries after a transient fault. */
+  counted: number;
 }
 
 interface KeyQueue {
@@ -480,7 +483,7 @@ class NatsSubscription implements Subscription {
       return;
     }
     const message = toTransportMessage(topic, msg.msg);
-    const held: Held = { msg, id, message, attempt: msg.deliveryCount };
+    const held: Held = { msg, id, message, attempt: msg.deliveryCount, counted: msg.deliveryCount };
     this.held.set(id, held);
     // Arrived while closing: held, not handled; close() naks it with the rest, in stream order.
     if (this.abort.signal.aborted) return;
@@ -508,11 +511,12 @@ class NatsSubscription implements Subscription {
       const head = queue.items[0];
       if (head === undefined || this.abort.signal.aborted) return;
       const outcome: DeliveryOutcome =
-        head.attempt > cap
+        head.counted > cap
           ? { kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts; redelivered ${head.attempt} times)` }
-          : await decide(this.options.handle, { message: head.message, attempt: head.attempt }, this.options.group, config);
+          : await decide(this.options.handle, { message: head.message, attempt: head.attempt }, this.options.group, config, head.counted);
       if (outcome.kind === 'retry') {
         head.attempt += 1;
+        if (outcome.transient !== true) head.counted += 1;
         await sleep(outcome.delayMs, this.abort.signal);
         continue;
       }
