@@ -1,6 +1,6 @@
 // PostgreSQL settings a deployment tunes from the environment (the adapter itself reads none):
 //   EDASAGA_PG_GROUP_COMMIT       most transactions per COMMIT (group commit), default 64; 1 turns it off
-//   EDASAGA_PG_GROUP_CONNECTIONS  connections running commit groups at once, default the pool size - 2
+//   EDASAGA_PG_GROUP_CONNECTIONS  connections running commit groups at once, default 1 (at most the pool size - 2)
 import type { PostgresOptions } from './postgres.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -24,7 +24,12 @@ export interface PostgresOptions {
   readonly pool?: PoolConfig;
   /** Most transactions committed together by one COMMIT (group commit, see GroupCommit); 1 turns grouping off. Default 64. */
   readonly maxGroupCommit?: number;
-  /** Connections running commit groups at once. Default `pool.max - 2`. */
+  /**
+   * Connections running commit groups at once. Default 1: two groups of one process running side
+   * by side hold many members' row locks each, and on hot rows (a popular SKU's stock) they lock
+   * in opposite orders and deadlock; one group at a time cannot, and costs about 5 % throughput
+   * (docs/benchmarks.md). More are for stores without hot rows.
+   */
   readonly groupConnections?: number;
 }
 
@@ -134,8 +139,8 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDb
   }
   const maxBatch = options.maxGroupCommit ?? DEFAULT_GROUP_COMMIT;
   // One connection of the pool listens for outbox notifications and one is left for transactions
-  // that run alone (the relay's), so groups cannot starve them; groups may use the others.
-  const connections = options.groupConnections ?? (options.pool?.max ?? 10) - 2;
+  // that run alone (the relay's), so groups can never take more than the rest.
+  const connections = Math.min(options.groupConnections ?? 1, Math.max(1, (options.pool?.max ?? 10) - 2));
   return new PostgresDb(pool, options.schema, {
     maxBatch: Number.isFinite(maxBatch) ? maxBatch : 1,
     connections: Number.isFinite(connections) ? connections : 1,

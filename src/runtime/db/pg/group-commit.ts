@@ -4,9 +4,9 @@
 // told apart from the others.
 import type { Pool, PoolClient } from 'pg';
 import type { Tx } from '../port.js';
-import { GroupAborted } from '../../faults.js';
+import { GroupAborted, transientKind } from '../../faults.js';
 import type { StatementCache } from './sql-text.js';
-import { PostgresTx, commitOpen, runCommitHooks } from './tx.js';
+import { PostgresTx, commitOpen, runAlone, runCommitHooks } from './tx.js';
 
 export interface GroupCommitOptions {
   /** Most transactions per COMMIT (1: none are grouped). */
@@ -62,7 +62,9 @@ export class GroupCommit {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      this.queue.shift()?.reject(error);
+      // The server is away (or the pool exhausted): every queued transaction would fail the same
+      // way now. Their callers retry (a transient fault: see faults.ts).
+      for (const job of this.queue.splice(0)) job.reject(error);
       return;
     }
     let broken: Error | undefined;
@@ -112,6 +114,11 @@ export class GroupCommit {
         tried[0]?.reject(error);
         return undefined;
       }
+      // A deadlock or a serialization failure is the group's, not a member's: the locks its members
+      // held together met another transaction's. Running them again together (or in savepoints of
+      // one transaction) would hold the same locks again; each runs alone instead.
+      const kind = transientKind(error);
+      if (kind === 'deadlock' || kind === 'serialization' || kind === 'busy') return this.runEachAlone(client, tried);
       return this.runIsolated(client, tried);
     };
     /** Sends what is pending and COMMIT, if the group did anything. */
@@ -143,6 +150,30 @@ export class GroupCommit {
       return fallBack(error);
     }
     this.settle(done);
+    return undefined;
+  }
+
+  /**
+   * The members of a group that met a lock conflict, each in a transaction of its own, one after
+   * another on the group's connection: a member that conflicts again fails alone, with its own error
+   * (which its caller retries as a transient fault), and the others commit.
+   */
+  private async runEachAlone(client: PoolClient, jobs: readonly GroupJob[]): Promise<Error | undefined> {
+    for (const [index, job] of jobs.entries()) {
+      const outcome = await runAlone(client, this.statements, job.fn);
+      if ('result' in outcome) {
+        this.commits += 1;
+        this.transactions += 1;
+        job.resolve(outcome.result);
+        continue;
+      }
+      job.reject(outcome.error);
+      if (outcome.broken !== undefined) {
+        // The connection is in an unknown state: the rest cannot run on it.
+        for (const rest of jobs.slice(index + 1)) rest.reject(new GroupAborted(outcome.error));
+        return outcome.broken;
+      }
+    }
     return undefined;
   }
 
