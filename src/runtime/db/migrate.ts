@@ -123,6 +123,11 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
             'CREATE TRIGGER edasaga_outbox_notify AFTER INSERT ON edasaga_outbox FOR EACH STATEMENT EXECUTE FUNCTION edasaga_outbox_notify()',
           ],
   },
+  {
+    id: 'runtime-004-saga-message-id',
+    // The command a saga waits for a reply to: its resends keep this id (see saga/store.ts).
+    statements: () => ['ALTER TABLE edasaga_sagas ADD COLUMN message_id TEXT'],
+  },
 ];
 
 /** Applies the pending migrations (runtime ones first, then `extra`); returns the ids it applied. */

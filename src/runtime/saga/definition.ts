@@ -5,7 +5,9 @@
 //
 // State names: `STARTED`, `<STEP>_PENDING` (command sent, waiting for its reply),
 // `COMPENSATING_<STEP>` (compensation sent, waiting for its reply), and the terminal `COMPLETED`,
-// `COMPENSATED`, `FAILED` (a compensation could not be confirmed: needs a human).
+// `COMPENSATED`. A compensation never gives up: a saga whose compensation is not confirmed stays
+// COMPENSATING_<STEP> and sends it again, with growing pauses, until it is (or an operator says it
+// was done by hand). `FAILED` is kept for sagas stored by older runtimes and for hand-written machines.
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageSpec } from '../message.js';
 import type { Backoff } from '../backoff.js';
@@ -134,8 +136,9 @@ export interface MachineStep {
 /**
  * Derives the explicit state machine of an orchestrated saga:
  * forward through the steps; on a failure reply of step i, compensate the steps before i that have
- * a compensation, newest first; on a timeout with no attempts left in step i, compensate i too (its
- * effect is unknown); a compensation whose attempts are used up ends in FAILED.
+ * a compensation, newest first, one at a time (the next only once the last is confirmed); on a
+ * timeout with no attempts left in step i, compensate i too (its effect is unknown); a compensation
+ * whose attempts are used up is sent again until it is confirmed: undoing may not give up.
  */
 export function deriveSagaMachine(steps: readonly MachineStep[]): SagaMachine {
   if (steps.length === 0) throw new Error('a saga needs at least one step');
@@ -178,7 +181,13 @@ export function deriveSagaMachine(steps: readonly MachineStep[]): SagaMachine {
       note: 'late success while compensating this step: data merged, compensation sent again',
     });
     transitions.push({ from: compensating, on: { kind: 'timeout' }, to: compensating, action: { kind: 'send-compensation', step: step.name }, note: 'compensation timed out; sent again' });
-    transitions.push({ from: compensating, on: { kind: 'timeout-exhausted' }, to: FAILED, action: { kind: 'fail' }, note: 'compensation never confirmed' });
+    transitions.push({
+      from: compensating,
+      on: { kind: 'timeout-exhausted' },
+      to: compensating,
+      action: { kind: 'send-compensation', step: step.name },
+      note: 'compensation still not confirmed after every attempt: sent again, and again until it is (needs attention)',
+    });
   });
   states.push({ name: COMPLETED, kind: 'terminal' }, { name: COMPENSATED, kind: 'terminal' }, { name: FAILED, kind: 'terminal' });
   return { states, transitions };

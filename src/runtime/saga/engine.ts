@@ -9,11 +9,18 @@
 // The one deliberate exception is built into the machine: the success reply of a step that is
 // being compensated (it had timed out) is folded into the data and the compensation is sent again
 // with that data; compensations are idempotent, so a second one is harmless.
-import { ConcurrencyConflict, type Db } from '../db/port.js';
+//
+// Resends: a command (or compensation) sent again after a timeout keeps its message id while it has
+// attempts left, so a participant that already has it (still queued, or handled with its reply on
+// the way) recognises it in its inbox and does nothing twice. A compensation is sent again until it is confirmed, with
+// pauses growing from the step's timeout to at most COMPENSATION_PAUSE_CAP_MS once its attempts are
+// used up; an operator who undid the step by hand says so with `confirmCompensation`.
+import { ConcurrencyConflict, type Db, type Tx } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';
 import { createUnitOfWork } from '../consumer.js';
 import { messageFromSpec, type OutgoingMessage } from '../message.js';
+import { uuidv7 } from '../ids.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -74,6 +81,8 @@ export class SagaDefinitionError extends Error {
 
 /** How far a deadline that failed to be handled is pushed back. */
 const POISON_DELAY_MS = 5_000;
+/** Longest pause between sends of a compensation whose attempts are used up (unless the step's timeout is longer). */
+export const COMPENSATION_PAUSE_CAP_MS = 5 * 60_000;
 
 const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
 
@@ -164,6 +173,7 @@ export class SagaEngine<D = unknown> {
       attempt: 0,
       deadlineAt: undefined,
       deadlineKind: undefined,
+      messageId: undefined,
       createdAt: now,
       updatedAt: now,
     };
@@ -209,6 +219,41 @@ export class SagaEngine<D = unknown> {
   }
 
   /**
+   * An operator's word that the compensation a saga waits for was done by other means (the payment
+   * refunded by hand, say), for a compensation that can never succeed: the saga goes on as if the
+   * participant had confirmed it, with the next compensation (or ends COMPENSATED). The history
+   * records it as event `operator` with `note`. Returns false, changing nothing, when the saga is not
+   * waiting for a compensation.
+   */
+  async confirmCompensation(id: string, note: string): Promise<boolean> {
+    return this.options.db.transaction(async (tx) => {
+      const saga = await loadSaga<D>(tx, this.name, id, { lock: true });
+      const info = saga === undefined ? undefined : this.states.get(saga.state);
+      if (saga === undefined || info?.kind !== 'compensating' || info.step === undefined) return false;
+      const reply = this.step(info.step).compensation?.reply;
+      const t = reply === undefined ? undefined : this.transition(saga.state, { kind: 'reply', type: reply.type });
+      if (t === undefined) return false;
+      const uow = this.unitOfWork(tx, this.clock.now(), saga.id);
+      await this.apply(uow, saga, { ...t, note: `compensation confirmed by an operator: ${note}` }, saga.data, { event: 'operator' });
+      uow.log.warn({ saga: this.name, id, state: saga.state, note }, 'compensation confirmed by an operator');
+      return true;
+    });
+  }
+
+  private unitOfWork(tx: Tx, now: number, correlationid: string): UnitOfWork {
+    return createUnitOfWork({
+      tx,
+      service: this.options.service,
+      source: this.options.source,
+      outbox: this.options.outbox,
+      logger: this.options.logger,
+      now,
+      clock: this.clock,
+      correlationid,
+    });
+  }
+
+  /**
    * Handles every saga whose deadline has passed by `clock.now()`: sends a command again after its
    * backoff, or gives up on it and compensates. Returns how many sagas it handled.
    */
@@ -232,17 +277,7 @@ export class SagaEngine<D = unknown> {
         const done = await db.transaction(async (tx) => {
           const saga = await claimDueSaga<D>(tx, this.name, id, now);
           if (saga === undefined) return false; // handled meanwhile, or another instance holds it
-          const uow = createUnitOfWork({
-            tx,
-            service: this.options.service,
-            source: this.options.source,
-            outbox: this.options.outbox,
-            logger,
-            now,
-            clock: this.clock,
-            correlationid: saga.id,
-          });
-          await this.onDeadline(uow, saga);
+          await this.onDeadline(this.unitOfWork(tx, now, saga.id), saga);
           return true;
         });
         if (done) handled += 1;
@@ -302,6 +337,7 @@ export class SagaEngine<D = unknown> {
     let step = saga.step;
     let attempt = 1;
     let deadlineAt: number | undefined;
+    let messageId: string | undefined;
     let sent = '';
     const action = t.action;
     switch (action.kind) {
@@ -310,11 +346,26 @@ export class SagaEngine<D = unknown> {
         const definition = this.step(action.step);
         const builder = action.kind === 'send-command' ? definition.command : definition.compensation?.command;
         if (builder === undefined) throw new SagaDefinitionError(`step ${action.step} has no compensation`);
-        outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), correlationid: saga.id });
+        // A timeout in the same state sends the same command again. Within its attempts it is the
+        // same message (same id), which costs a participant that has it nothing; past them (only a
+        // compensation gets there) each send is a new message, so that a participant that took the
+        // first one and never answered (a bug since fixed) handles it again.
+        const again = (t.on.kind === 'timeout' || t.on.kind === 'timeout-exhausted') && t.to === saga.state;
+        attempt = again ? saga.attempt + 1 : 1;
+        const beyond = attempt - definition.retry.maxAttempts;
+        const resend = again && beyond <= 0 && saga.messageId !== undefined;
+        messageId = resend ? saga.messageId : uuidv7();
+        outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), id: messageId, correlationid: saga.id });
         step = this.stepIndex.get(action.step) ?? -1;
-        attempt = t.on.kind === 'timeout' ? saga.attempt + 1 : 1;
-        deadlineAt = now + definition.timeoutMs;
-        sent = `sent ${builder.message.type} (attempt ${attempt})`;
+        // Only a compensation goes on past its attempts: pause longer each time, up to the cap.
+        deadlineAt = now + (beyond > 0 ? Math.min(definition.timeoutMs * 2 ** beyond, Math.max(definition.timeoutMs, COMPENSATION_PAUSE_CAP_MS)) : definition.timeoutMs);
+        sent = `sent ${builder.message.type} (attempt ${attempt}${resend ? ', same message id' : ''})`;
+        if (beyond > 0) {
+          uow.log.error(
+            { saga: this.name, id: saga.id, state: saga.state, attempt, nextTryInMs: deadlineAt - now, command: builder.message.type },
+            'compensation still not confirmed after every attempt; sending it again (see docs/runtime.md: a compensation that cannot succeed)',
+          );
+        }
         break;
       }
       case 'complete':
@@ -337,6 +388,7 @@ export class SagaEngine<D = unknown> {
       attempt,
       deadlineAt,
       deadlineKind: deadlineAt === undefined ? undefined : 'timeout',
+      messageId,
       updatedAt: now,
     };
     if (saga.version === 0) {

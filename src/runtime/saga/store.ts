@@ -18,6 +18,12 @@ export interface SagaInstance<D = unknown> {
   readonly step: number;
   /** Sends of the current command (or compensation) so far. */
   readonly attempt: number;
+  /**
+   * Id of the command (or compensation) the saga waits for a reply to. A resend after a timeout
+   * keeps it, so a participant that has the first one (queued, or handled and its reply on the way)
+   * recognises the resend in its inbox and does nothing twice.
+   */
+  readonly messageId: string | undefined;
   readonly deadlineAt: number | undefined;
   readonly deadlineKind: DeadlineKind | undefined;
   readonly createdAt: number;
@@ -38,7 +44,7 @@ export interface SagaHistoryEntry {
   readonly note: string | undefined;
 }
 
-const COLUMNS = 'saga_type, id, state, terminal, version, data, step, attempt, deadline_at, deadline_kind, created_at, updated_at';
+const COLUMNS = 'saga_type, id, state, terminal, version, data, step, attempt, deadline_at, deadline_kind, message_id, created_at, updated_at';
 
 function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
   const kind = row['deadline_kind'];
@@ -53,20 +59,21 @@ function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
     attempt: toNumber(row['attempt']),
     deadlineAt: toOptionalNumber(row['deadline_at']),
     deadlineKind: kind === 'timeout' || kind === 'retry' ? kind : undefined,
+    messageId: row['message_id'] === null || row['message_id'] === undefined ? undefined : String(row['message_id']),
     createdAt: toNumber(row['created_at']),
     updatedAt: toNumber(row['updated_at']),
   };
 }
 
-/** The values of the columns a transition changes, in COLUMNS order: state .. deadline_kind. */
+/** The values of the columns a transition changes, in COLUMNS order: state .. message_id. */
 function changingValues(saga: SagaInstance): SqlValue[] {
-  return [saga.state, saga.terminal ? 1 : 0, saga.version, JSON.stringify(saga.data), saga.step, saga.attempt, saga.deadlineAt ?? null, saga.deadlineKind ?? null];
+  return [saga.state, saga.terminal ? 1 : 0, saga.version, JSON.stringify(saga.data), saga.step, saga.attempt, saga.deadlineAt ?? null, saga.deadlineKind ?? null, saga.messageId ?? null];
 }
 
 /** Inserts a new saga; false when one with the same type and id exists (a repeated start). */
 export async function insertSaga(tx: Tx, saga: SagaInstance): Promise<boolean> {
   const changed = await tx.execute(
-    `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
+    `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
     [saga.sagaType, saga.id, ...changingValues(saga), saga.createdAt, saga.updatedAt],
   );
   return changed > 0;
@@ -99,7 +106,7 @@ export async function loadSaga<D>(tx: Tx, sagaType: string, id: string, options:
 /** Writes `next` if the stored version is still `next.version - 1`; otherwise ConcurrencyConflict. */
 export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
   const key = lockKey(next.sagaType, next.id);
-  const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, updated_at = ?
+  const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, message_id = ?, updated_at = ?
      WHERE saga_type = ? AND id = ? AND version = ?`;
   const params: SqlValue[] = [
     ...changingValues(next),
