@@ -45,8 +45,11 @@ recorded_pid() {
   local pid
   pid="$(cat "$PIDFILE")"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against pid reuse: the recorded process must be our broker's JVM.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka $CONFIG" || return 1
+  # Guard against pid reuse: the recorded process must be our broker's JVM. (Read into a variable:
+  # `tr | grep -q` fails under pipefail whenever grep exits before tr has written everything.)
+  local cmdline
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"kafka.Kafka $CONFIG"* ]] || return 1
   printf '%s\n' "$pid"
 }
 

@@ -307,8 +307,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       logDir,
     };
   } finally {
-    await Promise.all([...running.keys()].map(async (service) => {
-      const entry = running.get(service)!;
+    const left = [...running.values()];
+    // Taken out first, so that their exits are not counted as deaths.
+    running.clear();
+    await Promise.all(left.map(async (entry) => {
       if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
       const exited = new Promise((r) => entry.child.once('exit', r));
       entry.child.kill('SIGTERM');
