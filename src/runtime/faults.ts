@@ -33,6 +33,8 @@ function transientSqlState(code: string): boolean {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 /** SQLite: another connection holds the database (a maintenance script). */
 const SQLITE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
+/** nats.js's codes for a server that is away, restarting, or whose JetStream has not answered yet. */
+const NATS_CODES = new Set(['CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DRAINING', 'DISCONNECT', 'TIMEOUT', '503', '408']);
 /** Errors `pg` raises without a code when the server or the socket goes away. */
 const PG_MESSAGES = [/^Connection terminated/, /^Client has encountered a connection error/, /timeout exceeded when trying to connect/, /^Client was closed/, /Connection terminated unexpectedly/];
 
@@ -42,8 +44,11 @@ export type FaultKind = 'deadlock' | 'serialization' | 'connection' | 'busy' | '
 export function transientKind(error: unknown): FaultKind | undefined {
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
     if (typeof current !== 'object') return undefined;
-    const { name, code, message, cause } = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    const { name, code, message, cause, retriable } = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; retriable?: unknown };
     if (name === 'TransientError') return 'transient';
+    // kafkajs marks what a retry can mend (a broker away, a leader moving, a coordinator loading).
+    if (typeof name === 'string' && name.startsWith('KafkaJS') && retriable === true) return 'connection';
+    if (name === 'NatsError' && typeof code === 'string' && NATS_CODES.has(code)) return 'connection';
     if (name === 'GroupAborted') return 'group';
     if (name === 'ConcurrencyConflict') return 'conflict';
     if (typeof code === 'string') {

@@ -22,6 +22,11 @@ describe('transient faults', () => {
     expect(transientKind(new GroupAborted(new Error('x')))).toBe('group');
     expect(transientKind(new ConcurrencyConflict('x'))).toBe('conflict');
     expect(transientKind(new TransientError('provider down'))).toBe('transient');
+    // The brokers' clients: a NATS server away, a Kafka broker that a retry can reach.
+    expect(transientKind(Object.assign(new Error('CONNECTION_REFUSED'), { name: 'NatsError', code: 'CONNECTION_REFUSED' }))).toBe('connection');
+    expect(transientKind(Object.assign(new Error('bad subject'), { name: 'NatsError', code: 'BAD_SUBJECT' }))).toBeUndefined();
+    expect(transientKind(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true }))).toBe('connection');
+    expect(transientKind(Object.assign(new Error('topic authorization failed'), { name: 'KafkaJSProtocolError', retriable: false }))).toBeUndefined();
     // Found through a chain of causes, as wrappers keep them.
     expect(transientKind(new Error('outer', { cause: new Error('middle', { cause: coded('40P01') }) }))).toBe('deadlock');
     // A handler's own errors, and constraint violations, use up attempts.
