@@ -87,6 +87,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
         ...(options.sagaTimer?.intervalMs === undefined ? {} : { timerIntervalMs: options.sagaTimer.intervalMs }),
         ...(options.sagaTimer?.batchSize === undefined ? {} : { timerBatchSize: options.sagaTimer.batchSize }),
         ...(options.sagaStart === undefined ? {} : { start: options.sagaStart }),
+        ...(options.transport.backlog === undefined ? {} : { backlog: (group: string, topic: string) => options.transport.backlog!(group, topic) }),
       }),
     );
   }

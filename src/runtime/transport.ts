@@ -52,6 +52,17 @@ export interface Transport {
   /** Publishes a batch; resolves once the broker has accepted every message (durably, where it can). */
   publish(messages: readonly TransportMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Why the transport cannot deliver right now (disconnected from the broker, reconnecting), or
+   * undefined when it can; for readiness. Optional: the in-process transport is never away.
+   */
+  problem?(): string | undefined;
+  /**
+   * Messages on `topic` that `group` has not finished with yet (not taken, queued, or being
+   * handled), or undefined when the broker cannot say now. A saga asks before it counts a step's
+   * timeout: a participant with work queued is busy, not gone (see SagaEngine).
+   */
+  backlog?(group: string, topic: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

@@ -76,6 +76,11 @@ for (const factory of dbFactories) {
       system = undefined;
     });
     const engineOf = (s: OrderSystem): SagaEngine<OrderSagaData> => s.services.order.saga<OrderSagaData>('OrderSaga');
+    /** Fires due deadlines once the system has settled (queued work would rightly postpone them). */
+    const fireDue = async (s: OrderSystem, engine: SagaEngine<OrderSagaData>): Promise<number> => {
+      await s.settle();
+      return engine.fireDueTimeouts();
+    };
     const waitForState = async (s: OrderSystem, id: string, state: string): Promise<void> =>
       waitFor(async () => (await engineOf(s).get(id))?.state === state, 10_000, `saga ${id} in ${state}`);
 
@@ -142,21 +147,21 @@ for (const factory of dbFactories) {
       system.behaviour.silentPayment.add(id);
       await system.placeOrder(id);
       await waitForState(system, id, 'PAYMENT_PENDING');
-      expect(await engine.fireDueTimeouts()).toBe(0); // nothing due before the deadline
+      expect(await fireDue(system, engine)).toBe(0); // nothing due before the deadline
       const sends = async (): Promise<number> => (await typesOf(system!, 'order')).filter((t) => t === 'ProcessPayment').length;
       for (const [attempt, backoff] of [[1, 200], [2, 400]] as const) {
         clock.advance(30_000);
-        expect(await engine.fireDueTimeouts()).toBe(1); // timeout: schedules the retry
+        expect(await fireDue(system, engine)).toBe(1); // timeout: schedules the retry
         expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING', attempt, deadlineKind: 'retry' });
         clock.advance(backoff - 1);
-        expect(await engine.fireDueTimeouts()).toBe(0);
+        expect(await fireDue(system, engine)).toBe(0);
         clock.advance(1);
-        expect(await engine.fireDueTimeouts()).toBe(1); // sends again
+        expect(await fireDue(system, engine)).toBe(1); // sends again
         expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING', attempt: attempt + 1, deadlineKind: 'timeout' });
         expect(await sends()).toBe(attempt + 1);
       }
       clock.advance(30_000);
-      expect(await engine.fireDueTimeouts()).toBe(1); // third attempt timed out: compensate payment itself
+      expect(await fireDue(system, engine)).toBe(1); // third attempt timed out: compensate payment itself
       await waitForState(system, id, 'COMPENSATED');
       const history = await engine.history(id);
       expect(history.map((h) => `${h.event}:${h.to}`)).toEqual([
@@ -175,6 +180,52 @@ for (const factory of dbFactories) {
       expect(await system.services.payment.transaction((u) => u.state.get('payments', id))).toEqual({ paymentId: '', status: 'nothing-to-refund' });
     });
 
+    it('a command queued for a busy (or stopped) participant does not use up its attempts, for up to ten timeouts', async () => {
+      const clock = new VirtualClock();
+      system = await startOrderSystem(factory, { clock });
+      const engine = engineOf(system);
+      const id = crypto.randomUUID();
+      await system.services.payment.stop();
+      await system.placeOrder(id);
+      await waitForState(system, id, 'PAYMENT_PENDING');
+      const s = system;
+      await waitFor(async () => ((await s.transport.backlog?.('payment', M.ProcessPayment.topic)) ?? 0) > 0, 5000, 'ProcessPayment queued for payment');
+      for (let i = 1; i < 10; i++) {
+        clock.advance(30_000);
+        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING', attempt: 1, deadlineKind: 'timeout' });
+      }
+      const waits = (await engine.history(id)).filter((h) => h.event === 'waiting');
+      expect(waits).toHaveLength(9);
+      expect(waits[0]?.note).toMatch(/payment has 1 message\(s\) to work through on payment-commands/);
+      // Ten timeouts in a queue: the participant may be gone for good, and the timeout counts.
+      clock.advance(30_000);
+      expect(await engine.fireDueTimeouts()).toBe(1);
+      expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING', attempt: 1, deadlineKind: 'retry' });
+      // Back, it works through its queue and the order goes on.
+      await system.services.payment.start();
+      await waitForState(system, id, 'COMPLETED');
+    });
+
+    it('a command still in the orchestrator\'s outbox (the broker away) does not use up its attempts', async () => {
+      const clock = new VirtualClock();
+      // Started in the placing transaction, so the saga begins while nothing leaves the outbox.
+      system = await startOrderSystem(factory, { clock, sagaStart: 'direct' });
+      const engine = engineOf(system);
+      const id = crypto.randomUUID();
+      await system.services.order.relay.stop();
+      await system.placeOrder(id);
+      expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING' });
+      for (let i = 0; i < 3; i++) {
+        clock.advance(30_000);
+        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await engine.get(id)).toMatchObject({ state: 'PAYMENT_PENDING', attempt: 1, deadlineKind: 'timeout' });
+      }
+      expect((await engine.history(id)).at(-1)).toMatchObject({ event: 'waiting', note: expect.stringMatching(/has not left this service's outbox/) });
+      await system.services.order.relay.start();
+      await waitForState(system, id, 'COMPLETED');
+    });
+
     it('late replies after a timeout: success while compensating is merged and the compensation re-sent; after the end it is recorded and ignored', async () => {
       const clock = new VirtualClock();
       system = await startOrderSystem(factory, { clock });
@@ -183,10 +234,12 @@ for (const factory of dbFactories) {
       system.behaviour.silentShipping.add(id);
       await system.placeOrder(id);
       await waitForState(system, id, 'SHIPPING_PENDING');
-      // Freeze the shipping service so the compensation stays pending while we inject the late reply.
+      // Shipping has taken ScheduleShipment (and not answered). Freeze it so that the compensation
+      // stays pending while we inject the late reply.
+      await system.settle();
       await system.services.shipping.stop();
       clock.advance(60_000);
-      expect(await engine.fireDueTimeouts()).toBe(1); // shipping has one attempt: compensate it
+      expect(await fireDue(system, engine)).toBe(1); // shipping has one attempt: compensate it
       expect(await engine.get(id)).toMatchObject({ state: 'COMPENSATING_SHIPPING' });
       const deliver = async (type: keyof typeof M, data: Record<string, unknown>) => {
         const envelope = createEnvelope({ source: '/shipping', type: M[type].type, dataversion: 1, subject: id, data, correlationid: id });
@@ -230,14 +283,14 @@ for (const factory of dbFactories) {
       await waitForState(system, id, 'COMPENSATING_PAYMENT');
       for (const backoff of [200, 400]) {
         clock.advance(30_000);
-        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await fireDue(system, engine)).toBe(1);
         clock.advance(backoff);
-        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await fireDue(system, engine)).toBe(1);
       }
       // Its three attempts are used up: it does not give up, it pauses 60 s, then 120 s, ...
       for (const [attempt, pause] of [[4, 60_000], [5, 120_000], [6, 240_000]] as const) {
         clock.advance(attempt === 4 ? 30_000 : pause / 2);
-        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await fireDue(system, engine)).toBe(1);
         expect(await engine.get(id)).toMatchObject({ state: 'COMPENSATING_PAYMENT', terminal: false, attempt, deadlineAt: clock.now() + pause });
       }
       // The first three sends are one message; past its attempts each send is a new one, so that a
@@ -254,7 +307,7 @@ for (const factory of dbFactories) {
       expect(await engine.get(id)).toMatchObject({ state: 'COMPENSATED', terminal: true, deadlineAt: undefined });
       expect((await engine.history(id)).at(-1)).toMatchObject({ event: 'operator', from: 'COMPENSATING_PAYMENT', to: 'COMPENSATED', note: expect.stringContaining('refunded by hand, ticket OPS-1') });
       expect(await engine.confirmCompensation(id, 'again')).toBe(false);
-      expect(await engine.fireDueTimeouts()).toBe(0);
+      expect(await fireDue(system, engine)).toBe(0);
     });
 
     it('a participant fixed while its compensation is retried answers the next send, and the saga ends COMPENSATED', async () => {
@@ -268,11 +321,13 @@ for (const factory of dbFactories) {
       await waitForState(system, id, 'COMPENSATING_PAYMENT');
       for (const advance of [30_000, 200, 30_000, 400, 30_000]) {
         clock.advance(advance);
-        expect(await engine.fireDueTimeouts()).toBe(1);
+        expect(await fireDue(system, engine)).toBe(1);
       }
+      // The fourth send (a new message) has been taken, and not answered, before the fix.
+      await system.settle();
       system.behaviour.silentRefund.delete(id);
       clock.advance(60_000);
-      expect(await engine.fireDueTimeouts()).toBe(1);
+      expect(await fireDue(system, engine)).toBe(1);
       await waitForState(system, id, 'COMPENSATED');
     });
 
@@ -321,11 +376,11 @@ for (const factory of dbFactories) {
         await waitForState(system, id, 'PAYMENT_PENDING');
       }
       clock.advance(30_000);
-      expect(await engine.fireDueTimeouts()).toBe(1);
+      expect(await fireDue(system, engine)).toBe(1);
       expect(await engine.get(healthy)).toMatchObject({ state: 'COMPENSATING_PAYMENT' });
       const stuck = await engine.get(poison);
       expect(stuck).toMatchObject({ state: 'PAYMENT_PENDING', deadlineAt: clock.now() + 5_000 });
-      expect(await engine.fireDueTimeouts()).toBe(0); // postponed, not retried in a tight loop
+      expect(await fireDue(system, engine)).toBe(0); // postponed, not retried in a tight loop
     });
 
     it('a duplicate reply in a later state is recorded as ignored', async () => {
@@ -460,10 +515,12 @@ describe.skipIf(!dbFactories[1]!.available)('two orchestrator instances on one P
       await migrate(created.db);
       const dbs = [created.db, await created.reopen()];
       const transport = new (await import('../../src/runtime/transports/in-process.js')).InProcessTransport();
-      const runtimes = dbs.map((db) => createServiceRuntime({ name: 'order', db, transport, sagas: [orderSaga], logger: silentLogger(), clock }));
+      // Retention keeps the published rows for counting; drained, no command waits in the outbox.
+      const runtimes = dbs.map((db) => createServiceRuntime({ name: 'order', db, transport, sagas: [orderSaga], logger: silentLogger(), clock, relay: { outboxRetentionMs: 3_600_000 } }));
       const engines = runtimes.map((r) => r.saga<OrderSagaData>('OrderSaga'));
       const ids = Array.from({ length: 20 }, () => crypto.randomUUID());
       for (const id of ids) await runtimes[0]!.transaction((uow) => engines[0]!.start(uow, newOrder(id)));
+      await runtimes[0]!.relay.drain();
       const both = async (): Promise<number> => (await Promise.all(engines.map((e) => e.fireDueTimeouts()))).reduce((a, b) => a + b, 0);
       clock.advance(30_000);
       expect(await both()).toBe(20); // timeouts: each saga once, whichever instance took it

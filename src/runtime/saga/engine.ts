@@ -15,7 +15,7 @@
 // the way) recognises it in its inbox and does nothing twice. A compensation is sent again until it is confirmed, with
 // pauses growing from the step's timeout to at most COMPENSATION_PAUSE_CAP_MS once its attempts are
 // used up; an operator who undid the step by hand says so with `confirmCompensation`.
-import { ConcurrencyConflict, type Db, type Tx } from '../db/port.js';
+import type { Db, Tx } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';
 import { createUnitOfWork } from '../consumer.js';
@@ -24,7 +24,6 @@ import { uuidv7 } from '../ids.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
-import { backoffDelayExact } from '../backoff.js';
 import {
   STARTED,
   TERMINAL_STATES,
@@ -36,12 +35,10 @@ import {
   type SagaTransition,
   type SagaTrigger,
 } from './definition.js';
+import { SagaDeadlines } from './deadlines.js';
 import {
   appendHistory,
   countSagasByState,
-  claimDueSaga,
-  dueSagaIds,
-  postponeDeadline,
   insertSaga,
   listSagas,
   loadSaga,
@@ -73,20 +70,29 @@ export interface SagaEngineOptions<D> {
    * delivery and one transaction per saga; the engine then does not consume the starting event.
    */
   readonly start?: 'event' | 'direct';
+  /**
+   * Messages a participant (consumer group) has not finished with on a topic (Transport.backlog):
+   * while a step's command waits in its participant's queue, its timeout does not count.
+   */
+  readonly backlog?: (group: string, topic: string) => Promise<number | undefined>;
+  /**
+   * How long, in step timeouts, a step may wait for its command to be taken (still in this
+   * service's outbox, or queued for its participant) before its timeout counts anyway (a
+   * participant that is gone for good). Default 10: a 30 s step waits up to 5 min in a queue.
+   */
+  readonly queueWaitFactor?: number;
 }
 
 export class SagaDefinitionError extends Error {
   override readonly name = 'SagaDefinitionError';
 }
 
-/** How far a deadline that failed to be handled is pushed back. */
-const POISON_DELAY_MS = 5_000;
 /** Longest pause between sends of a compensation whose attempts are used up (unless the step's timeout is longer). */
 export const COMPENSATION_PAUSE_CAP_MS = 5 * 60_000;
 
 const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
 
-interface Cause {
+export interface Cause {
   readonly event: string;
   readonly messageType?: string;
   readonly messageId?: string;
@@ -100,13 +106,13 @@ export class SagaEngine<D = unknown> {
   private readonly states = new Map<string, SagaStateInfo>();
   private readonly stepIndex = new Map<string, number>();
   private readonly replies = new Map<string, SagaReply<D>>();
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly deadlines: SagaDeadlines<D>;
 
   constructor(private readonly options: SagaEngineOptions<D>) {
     this.definition = options.definition;
     this.name = options.definition.name;
     this.clock = options.clock ?? systemClock;
+    this.deadlines = new SagaDeadlines<D>(this, options, this.clock);
     const problems = checkSagaDefinition(options.definition);
     if (problems.length > 0) throw new SagaDefinitionError(`saga ${this.name}: ${problems.join('; ')}`);
     for (const state of options.definition.machine.states) this.states.set(state.name, state);
@@ -240,7 +246,8 @@ export class SagaEngine<D = unknown> {
     });
   }
 
-  private unitOfWork(tx: Tx, now: number, correlationid: string): UnitOfWork {
+  /** @internal */
+  unitOfWork(tx: Tx, now: number, correlationid: string): UnitOfWork {
     return createUnitOfWork({
       tx,
       service: this.options.service,
@@ -255,75 +262,10 @@ export class SagaEngine<D = unknown> {
 
   /**
    * Handles every saga whose deadline has passed by `clock.now()`: sends a command again after its
-   * backoff, or gives up on it and compensates. Returns how many sagas it handled.
+   * backoff, or gives up on it and compensates (see deadlines.ts). Returns how many it handled.
    */
-  async fireDueTimeouts(limit = this.options.timerBatchSize ?? 200): Promise<number> {
-    return (await this.timeoutPass(limit)).handled;
-  }
-
-  /**
-   * One timer pass. Each due saga is handled in its own transaction (re-read and, on PostgreSQL,
-   * locked with SKIP LOCKED, so several orchestrator instances share the work), so one saga whose
-   * deadline cannot be handled (a builder throws) neither blocks the others nor rolls them back;
-   * its deadline is pushed back by `poisonDelayMs` and the error logged.
-   */
-  private async timeoutPass(limit: number): Promise<{ due: number; handled: number }> {
-    const { db, logger } = this.options;
-    const now = this.clock.now();
-    const due = await db.transaction((tx) => dueSagaIds(tx, this.name, now, limit));
-    let handled = 0;
-    for (const id of due) {
-      try {
-        const done = await db.transaction(async (tx) => {
-          const saga = await claimDueSaga<D>(tx, this.name, id, now);
-          if (saga === undefined) return false; // handled meanwhile, or another instance holds it
-          await this.onDeadline(this.unitOfWork(tx, now, saga.id), saga);
-          return true;
-        });
-        if (done) handled += 1;
-      } catch (error) {
-        if (error instanceof ConcurrencyConflict) continue; // a reply changed it meanwhile: nothing to do
-        logger.error({ err: error, saga: this.name, id }, 'saga deadline could not be handled; trying again later');
-        await db.transaction((tx) => postponeDeadline(tx, this.name, id, now, now + POISON_DELAY_MS)).catch(() => undefined);
-      }
-    }
-    return { due: due.length, handled };
-  }
-
-  private async onDeadline(uow: UnitOfWork, saga: SagaInstance<D>): Promise<void> {
-    if (saga.deadlineKind === 'retry') {
-      const t = this.transition(saga.state, { kind: 'timeout' });
-      if (t !== undefined) {
-        await this.apply(uow, saga, t, saga.data, { event: 'retry' });
-        return;
-      }
-    }
-    const step = this.stepOfState(saga.state);
-    const policy = step?.retry ?? { maxAttempts: 1, backoff: { initialMs: 0, multiplier: 1, maxMs: 0 } };
-    if (saga.attempt < policy.maxAttempts && this.transition(saga.state, { kind: 'timeout' }) !== undefined) {
-      const delay = backoffDelayExact(policy.backoff, saga.attempt);
-      const next: SagaInstance<D> = { ...saga, version: saga.version + 1, deadlineAt: uow.now + delay, deadlineKind: 'retry', updatedAt: uow.now };
-      await saveSaga(uow.tx, next);
-      await appendHistory(uow.tx, {
-        sagaType: this.name,
-        sagaId: saga.id,
-        at: uow.now,
-        from: saga.state,
-        to: saga.state,
-        event: 'timeout',
-        messageType: undefined,
-        messageId: undefined,
-        note: `attempt ${saga.attempt} of ${policy.maxAttempts} got no reply; sending again in ${delay} ms`,
-      });
-      return;
-    }
-    const t = this.transition(saga.state, { kind: 'timeout-exhausted' });
-    if (t === undefined) {
-      // A state without a timeout transition: drop the deadline so the timer does not spin on it.
-      await saveSaga(uow.tx, { ...saga, version: saga.version + 1, deadlineAt: undefined, deadlineKind: undefined, updatedAt: uow.now });
-      return;
-    }
-    await this.apply(uow, saga, t, saga.data, { event: 'timeout' });
+  fireDueTimeouts(limit = this.options.timerBatchSize ?? 200): Promise<number> {
+    return this.deadlines.fireDue(limit);
   }
 
   /**
@@ -331,7 +273,8 @@ export class SagaEngine<D = unknown> {
    * that orders concurrent writers of this saga), then writes the messages to the outbox, then
    * the history. Returns false when a start found the saga already there.
    */
-  private async apply(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause): Promise<boolean> {
+  /** @internal */
+  async apply(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause): Promise<boolean> {
     const now = uow.now;
     const outgoing: OutgoingMessage[] = [];
     let step = saga.step;
@@ -413,7 +356,8 @@ export class SagaEngine<D = unknown> {
     return true;
   }
 
-  private transition(state: string, trigger: SagaTrigger): SagaTransition | undefined {
+  /** @internal */
+  transition(state: string, trigger: SagaTrigger): SagaTransition | undefined {
     return this.transitions.get(state)?.get(triggerKey(trigger));
   }
 
@@ -424,7 +368,13 @@ export class SagaEngine<D = unknown> {
     return step;
   }
 
-  private stepOfState(state: string): SagaStepDefinition<D> | undefined {
+  /** @internal */
+  stateInfo(state: string): SagaStateInfo | undefined {
+    return this.states.get(state);
+  }
+
+  /** @internal */
+  stepOfState(state: string): SagaStepDefinition<D> | undefined {
     const name = this.states.get(state)?.step;
     return name === undefined ? undefined : this.step(name);
   }
@@ -459,28 +409,10 @@ export class SagaEngine<D = unknown> {
   // ---- timer -----------------------------------------------------------------------------------
 
   startTimer(): void {
-    if (this.timer !== undefined) return;
-    this.timer = setInterval(() => {
-      if (this.ticking !== undefined) return;
-      this.ticking = this.drainDue()
-        .catch((error: unknown) => this.options.logger.error({ err: error, saga: this.name }, 'saga timer failed'))
-        .finally(() => {
-          this.ticking = undefined;
-        });
-    }, this.options.timerIntervalMs ?? 100);
-    this.timer.unref();
+    this.deadlines.startTimer();
   }
 
-  private async drainDue(): Promise<void> {
-    const limit = this.options.timerBatchSize ?? 200;
-    while ((await this.timeoutPass(limit)).due === limit) {
-      /* more are due */
-    }
-  }
-
-  async stopTimer(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+  stopTimer(): Promise<void> {
+    return this.deadlines.stopTimer();
   }
 }

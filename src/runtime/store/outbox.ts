@@ -190,6 +190,12 @@ export class Outbox {
     return toOptionalNumber(row?.m) ?? 0;
   }
 
+  /** When the oldest row not yet published was written (undefined: none waits). */
+  async oldestPendingAt(tx: Tx): Promise<number | undefined> {
+    const [row] = await tx.query<{ created_at: unknown }>('SELECT created_at FROM edasaga_outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 1');
+    return toOptionalNumber(row?.created_at);
+  }
+
   async countPending(tx: Tx): Promise<number> {
     const [row] = await tx.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
     return toNumber(row?.n ?? 0);

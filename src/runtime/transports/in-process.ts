@@ -255,6 +255,15 @@ export class InProcessTransport implements Transport {
     };
   }
 
+  async backlog(group: string, topic: string): Promise<number | undefined> {
+    const state = this.groups.get(group);
+    const log = this.topics.get(topic);
+    if (state === undefined || log === undefined) return undefined;
+    let queued = 0;
+    for (const queue of state.queues.values()) queued += queue.items.filter((item) => item.message.topic === topic).length;
+    return log.end - (log.cursors.get(state) ?? log.end) + queued;
+  }
+
   /** Messages given up on, oldest first (optionally of one group). */
   deadLetters(group?: string): readonly DeadLetter[] {
     return group === undefined ? [...this.dead] : this.dead.filter((d) => d.group === group);

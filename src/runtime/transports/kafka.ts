@@ -69,6 +69,8 @@ export class KafkaTransport implements Transport {
   /** Topics known to exist, so dead-lettering checks its topic once per process. */
   private readonly knownTopics = new Set<string>();
   private closed = false;
+  /** Connected on the first backlog question and kept (one admin connection per process). */
+  private admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafkajs: KafkaJs,
@@ -138,6 +140,27 @@ export class KafkaTransport implements Transport {
     const producer = this.producer;
     this.producer = undefined;
     if (producer !== undefined) await producer.then((p) => p.disconnect()).catch(() => undefined);
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin !== undefined) await admin.then((a) => a.disconnect()).catch(() => undefined);
+  }
+
+  async backlog(group: string, topic: string): Promise<number | undefined> {
+    if (this.closed) return undefined;
+    try {
+      if (this.admin === undefined) {
+        const admin = this.kafka.admin();
+        this.admin = admin.connect().then(() => admin);
+        this.admin.catch(() => (this.admin = undefined));
+      }
+      const admin = await this.admin;
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      // A partition the group has not committed on yet counts from its oldest retained message.
+      return ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - ((done.get(p.partition) ?? -1) >= 0 ? done.get(p.partition)! : Number(p.low))), 0);
+    } catch {
+      return undefined; // away, or not known (yet): nothing known
+    }
   }
 
   /** @internal Copies a message to its dead-letter topic; resolves once the broker has it. */

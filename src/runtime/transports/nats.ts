@@ -33,9 +33,17 @@ export interface NatsTransportOptions extends BrokerDeliveryOptions {
   readonly servers: string | readonly string[];
   /** Connection name shown by the server's monitoring. */
   readonly name?: string;
-  /** How long the server waits for an ack before redelivering. Default 30 000 ms. */
+  /**
+   * How long the server waits for an ack before redelivering: how long the messages a member held
+   * wait when it dies. Default 10 000 ms, well below the sagas' step timeouts (progress acks keep
+   * what a live member holds, however long it waits). See NATS_REDELIVERY_MS.
+   */
   readonly ackWaitMs?: number;
-  /** Unacknowledged messages one group may hold per topic (the server's max_ack_pending). Default 100. */
+  /**
+   * Unacknowledged messages one group may hold per topic (the server's max_ack_pending). Default
+   * 1000: members hold `prefetch` each, and the messages of members that died stay pending until
+   * their ack wait, so a low limit stalls the group after a few crashes.
+   */
   readonly maxAckPending?: number;
   /** Messages one member holds (queued or being handled) at most. Default 50. */
   readonly prefetch?: number;
@@ -86,7 +94,9 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
     noAsyncTraces: true,
   });
   const manager = await connection.jetstreamManager();
-  return new NatsTransport(nats, connection, manager, options);
+  const transport = new NatsTransport(nats, connection, manager, options);
+  transport.watchStatus();
+  return transport;
 }
 
 export class NatsTransport implements Transport {
@@ -95,6 +105,8 @@ export class NatsTransport implements Transport {
   private readonly knownStreams = new Set<string>();
   private readonly subscriptions = new Set<NatsSubscription>();
   private closed = false;
+  /** Set while the connection is lost (nats.js reconnects by itself, forever). */
+  private lost: string | undefined;
 
   constructor(
     readonly nats: NatsModule,
@@ -103,6 +115,30 @@ export class NatsTransport implements Transport {
     readonly options: NatsTransportOptions,
   ) {
     this.js = connection.jetstream();
+  }
+
+  /** @internal Follows the connection's status, for `problem()`. */
+  watchStatus(): void {
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnecting') this.lost ??= `disconnected from NATS (${String(status.data)}); reconnecting`;
+        else if (status.type === 'reconnect') this.lost = undefined;
+      }
+    })().catch(() => undefined);
+  }
+
+  problem(): string | undefined {
+    if (this.closed || this.connection.isClosed()) return 'the NATS connection is closed';
+    return this.lost;
+  }
+
+  async backlog(group: string, topic: string): Promise<number | undefined> {
+    try {
+      const info = await this.manager.consumers.info(natsStreamName(topic), durableName(group));
+      return info.num_pending + info.num_ack_pending;
+    } catch {
+      return undefined; // away, or no such consumer (yet): nothing known
+    }
   }
 
   async ensureTopics(topics: readonly string[]): Promise<void> {
@@ -216,7 +252,10 @@ interface PullRequest {
 const ACK = '+ACK';
 const NAK = '-NAK';
 const WORKING = '+WPI';
-const DEFAULT_ACK_WAIT_MS = 30_000;
+const DEFAULT_ACK_WAIT_MS = 10_000;
+const DEFAULT_MAX_ACK_PENDING = 1000;
+/** How long a message a dead member held waits before another member gets it (the default ack wait). */
+export const NATS_REDELIVERY_MS = DEFAULT_ACK_WAIT_MS;
 /** JetStream's error code for "consumer not found". */
 const CONSUMER_NOT_FOUND = 10014;
 /** How long after its expiry a pull is given up on when the server's closing status never came. */
@@ -269,17 +308,19 @@ class NatsSubscription implements Subscription {
     }, Math.max(200, Math.floor(ackWaitMs / 3)));
   }
 
-  /** Creates the group's durable pull consumer on the topic's stream, or checks the one there. */
+  /** Creates the group's durable pull consumer on the topic's stream, or checks (and updates) the one there. */
   private async ensureConsumer(topic: string): Promise<void> {
     const { nats, manager, options: config } = this.transport;
     const stream = natsStreamName(topic);
+    const ackWait = nats.nanos(config.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
+    const maxAckPending = config.maxAckPending ?? DEFAULT_MAX_ACK_PENDING;
     try {
       await manager.consumers.add(stream, {
         durable_name: this.durable,
         ack_policy: nats.AckPolicy.Explicit,
         deliver_policy: nats.DeliverPolicy.All,
-        ack_wait: nats.nanos(config.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
-        max_ack_pending: config.maxAckPending ?? 100,
+        ack_wait: ackWait,
+        max_ack_pending: maxAckPending,
         // The transport applies the delivery cap itself (a message over it is dead-lettered on
         // arrival): a server-side max_deliver would strand the message in the stream instead.
         max_deliver: -1,
@@ -290,6 +331,11 @@ class NatsSubscription implements Subscription {
       if (info === undefined) throw error;
       if (info.config.deliver_subject) {
         throw new Error(`NATS consumer "${this.durable}" on stream "${stream}" is a push consumer; this transport pulls: delete it or use another group`);
+      }
+      // Made by an older version (30 s ack wait, 100 pending) or with other settings: both can be
+      // changed in place, and a group whose members disagree would redeliver on the shortest.
+      if (info.config.ack_wait !== ackWait || info.config.max_ack_pending !== maxAckPending) {
+        await manager.consumers.update(stream, this.durable, { ack_wait: ackWait, max_ack_pending: maxAckPending });
       }
     }
   }
