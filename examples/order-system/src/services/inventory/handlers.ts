@@ -25,6 +25,18 @@ function defaultStock(): number {
   return Number.isInteger(value) && value >= 0 ? value : 1000000;
 }
 
+/**
+ * Takes `quantity` of `sku` if that many are available; a SKU seen for the first time is stocked
+ * with the default first. The update comes first: for a known SKU (nearly always) it is the only
+ * statement, and it locks nothing but that SKU's row.
+ */
+async function takeStock(ctx: AppContext, sku: string, quantity: number): Promise<boolean> {
+  const take = 'UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?';
+  if ((await ctx.tx.execute(take, [quantity, sku, quantity])) === 1) return true;
+  await ctx.tx.execute('INSERT INTO stock (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO NOTHING', [sku, defaultStock()]);
+  return (await ctx.tx.execute(take, [quantity, sku, quantity])) === 1;
+}
+
 interface ReservationRow {
   readonly reservation_id: string;
   readonly status: string;
@@ -45,8 +57,10 @@ export const inventoryHandlers = {
       await ctx.send(InventoryReserved, { orderId, reservationId: existing.reservation_id });
       return;
     }
+    // Rows are locked in SKU order, in every transaction: two reservations of the same SKUs then
+    // queue behind each other instead of each holding one and waiting for the other (a deadlock).
     const wanted = new Map<string, number>();
-    for (const item of items) wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
+    for (const item of [...items].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))) wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
 
     // Take each SKU with a guarded update (no overselling under concurrency, on SQLite and
     // PostgreSQL alike); if one is short, put back what was taken and report the missing ones.
@@ -57,11 +71,7 @@ export const inventoryHandlers = {
         missing.push(sku);
         continue;
       }
-      // Writes whose result nothing reads go through executeLater: on PostgreSQL they leave with the
-      // next statement or the commit instead of costing a round trip each.
-      await executeLater(ctx.tx, 'INSERT INTO stock (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO NOTHING', [sku, defaultStock()]);
-      const changed = await ctx.tx.execute('UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?', [quantity, sku, quantity]);
-      if (changed === 1) taken.push([sku, quantity]);
+      if (await takeStock(ctx, sku, quantity)) taken.push([sku, quantity]);
       else missing.push(sku);
     }
     if (missing.length > 0) {
@@ -85,7 +95,7 @@ export const inventoryHandlers = {
     // By order: a reservation whose reply never reached the saga is released too. Idempotent.
     const [reservation] = await ctx.tx.query<ReservationRow>("SELECT reservation_id, status FROM reservations WHERE order_id = ? AND status = 'RESERVED'", [orderId]);
     if (reservation !== undefined) {
-      const items = await ctx.tx.query<{ sku: string; quantity: unknown }>('SELECT sku, quantity FROM reservation_items WHERE reservation_id = ?', [reservation.reservation_id]);
+      const items = await ctx.tx.query<{ sku: string; quantity: unknown }>('SELECT sku, quantity FROM reservation_items WHERE reservation_id = ? ORDER BY sku', [reservation.reservation_id]);
       for (const item of items) await ctx.tx.execute('UPDATE stock SET available = available + ? WHERE sku = ?', [Number(item.quantity), item.sku]);
       await ctx.tx.execute("UPDATE reservations SET status = 'RELEASED', released_at = ? WHERE reservation_id = ?", [ctx.now, reservation.reservation_id]);
     }
