@@ -50,12 +50,10 @@ export function buildCatalog(reader: Reader, api: ApiDocument): ImportedCatalog 
   const kinds = new Map<string, string>();
   const messages: CatalogMessage[] = [];
   const skipped: SkippedMessage[] = [];
+  const warnedTopics = new Set<string>();
 
   for (const [name, versions] of groups) {
     const latest = versions[versions.length - 1]!;
-    const kind = kindOf(api, versions);
-    const service = ownerOf(reader, api, versions, kind, name);
-    const body: Obj = { kind, service, topic: topicOf(reader, latest.source) };
     const description = str(latest.source.value['description']) ?? (latest.ext ? undefined : str(latest.source.value['summary']));
     const deprecated = deprecationOf(versions);
     const payloads: Obj = {};
@@ -75,6 +73,9 @@ export function buildCatalog(reader: Reader, api: ApiDocument): ImportedCatalog 
       payloads[String(v.version)] = { ...(versionDescription === undefined ? {} : { description: versionDescription }), payload: imported.schema };
       warnMessageFields(reader, v);
     }
+    const kind = kindOf(api, versions);
+    const service = reason === undefined ? ownerOf(reader, api, versions, kind, name) : EXTERNAL_SERVICE;
+    const body: Obj = { kind, service, topic: topicOf(reader, latest.source, warnedTopics) };
     const key = reason === undefined ? keyOf(reader, versions, payloads, schemas) : undefined;
     if (reason === undefined && key === undefined) reason = 'its payload has no properties, so it has no ordering key';
     if (reason !== undefined || key === undefined) {
@@ -181,14 +182,17 @@ export function serviceName(raw: string): string {
   return name.slice(0, 90);
 }
 
-function topicOf(reader: Reader, message: ApiMessage): string {
+function topicOf(reader: Reader, message: ApiMessage, warned: Set<string>): string {
   const [first, ...others] = message.topics;
   for (const other of others) {
     reader.warn('W_ASYNCAPI_UNMAPPED', `message is also on channel "${other.topic}"; a catalog message travels on one topic ("${first!.topic}")`, other.at);
   }
   const raw = first!.topic;
   const topic = raw.replace(/[{}]/g, '').replace(/[^A-Za-z0-9._-]+/g, '.').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200) || 'messages';
-  if (topic !== raw) reader.warn('W_ASYNCAPI_RENAMED', `channel address "${raw}" becomes topic "${topic}" (letters, digits, ".", "_" and "-")`, first!.at);
+  if (topic !== raw && !warned.has(raw)) {
+    warned.add(raw);
+    reader.warn('W_ASYNCAPI_RENAMED', `channel address "${raw}" becomes topic "${topic}" (letters, digits, ".", "_" and "-")`, first!.at);
+  }
   return topic;
 }
 

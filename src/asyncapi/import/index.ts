@@ -43,7 +43,7 @@ export function importAsyncApi(specPath: string, outPath: string): ImportResult 
   const outDir = dirname(outPath);
   const showPath = (file: string) => {
     const rel = relative(outDir, file);
-    return rel === '' ? file : rel.split(sep).join('/');
+    return rel === '' || rel.startsWith(`..${sep}..`) ? file : rel.split(sep).join('/');
   };
   const text = writeCatalog({
     catalog,

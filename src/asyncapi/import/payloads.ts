@@ -49,7 +49,7 @@ export class SchemaImporter {
       this.targets.place(s.at.file, s.at.pointer, name);
       if (s.at.pointer.endsWith('/schema')) this.targets.place(s.at.file, s.at.pointer.slice(0, -'/schema'.length), name);
       this.pending.set(name, { name, at: s.at, schema: s.schema, dialect });
-      if (name !== s.name) reader.warn('W_ASYNCAPI_RENAMED', `components.schemas "${s.name}" becomes definition "${name}" (definitions are PascalCase and differ from message names)`, s.at);
+      if (name !== pascalCase(s.name)) reader.warn('W_ASYNCAPI_RENAMED', `components.schemas "${s.name}" becomes definition "${name}" (definitions are PascalCase and differ from message names)`, s.at);
     }
   }
 

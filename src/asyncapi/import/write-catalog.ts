@@ -37,7 +37,7 @@ export function writeCatalog(input: CatalogText): string {
   if (catalog.messages.length === 0) out.push('  {}');
   for (const message of catalog.messages) out.push(...messageText(message, notesFor(message.name)));
   for (const s of catalog.skipped) {
-    out.push(`  # Not imported: ${s.name} (${oneLine(s.reason)}); see the warning above.`, ...notesFor(s.name).map((n) => `  ${n}`));
+    out.push(...notesFor(s.name).map((n) => `  ${n}`), `  # ${s.name}: not imported (${oneLine(s.reason)}).`);
   }
   if (Object.keys(catalog.subscriptions).length > 0) out.push(section('subscriptions', catalog.subscriptions));
   return `${out.join('\n')}\n`;
@@ -55,16 +55,18 @@ function section(key: string, value: unknown): string {
 function stringify(value: unknown): string {
   const { Document, isScalar, isSeq, visit } = yamlLib();
   const doc = new Document(value);
+  // Only below a section's (or message's) own level: `catalog:` and `OrderCreated:` stay blocks.
+  const deep = (path: readonly unknown[]) => path.length >= 3;
   visit(doc, {
     // Version numbers (and any other all-digit key) read back as the same string keys either way.
     Pair(_, pair) {
       if (isScalar(pair.key) && typeof pair.key.value === 'string' && /^[1-9][0-9]{0,8}$/.test(pair.key.value)) pair.key.value = Number(pair.key.value);
     },
-    Map(_, node) {
-      if (node.items.length > 0 && node.items.length <= 6 && node.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every(isScalar))) && short(node.toJSON())) node.flow = true;
+    Map(_, node, path) {
+      if (deep(path) && node.items.length > 0 && node.items.length <= 6 && node.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every(isScalar))) && short(node.toJSON())) node.flow = true;
     },
-    Seq(_, node) {
-      if (node.items.length > 0 && node.items.every(isScalar) && short(node.toJSON())) node.flow = true;
+    Seq(_, node, path) {
+      if (deep(path) && node.items.length > 0 && node.items.every(isScalar) && short(node.toJSON())) node.flow = true;
     },
   });
   return doc.toString({ lineWidth: 0, indentSeq: true });
