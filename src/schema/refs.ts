@@ -8,7 +8,7 @@
 // Nothing is ever fetched over the network; absolute paths and URLs are refused. Resolution is
 // recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
 
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
@@ -46,6 +46,8 @@ export interface RefResolverOptions {
   readonly catalogDocument: unknown;
   /** Reads and parses a referenced file (absolute path). Called at most once per file. */
   readonly loadFile: (absPath: string) => LoadedFile;
+  /** When set, references to files outside this folder are refused (`E_REF_OUTSIDE_FOLDER`). */
+  readonly confineTo?: string;
 }
 
 const MAX_CHAIN = 64;
@@ -112,6 +114,15 @@ export class RefResolver {
         return { ok: false, code: 'E_UNRESOLVED_REF', message: `$ref "${ref}" is not a valid URI reference` };
       }
       targetFile = resolve(dirname(resolve(fromFile)), decoded);
+      const root = this.options.confineTo === undefined ? undefined : resolve(this.options.confineTo);
+      if (root !== undefined && targetFile !== root && !targetFile.startsWith(root.endsWith(sep) ? root : root + sep)) {
+        return {
+          ok: false,
+          code: 'E_REF_OUTSIDE_FOLDER',
+          message: `$ref "${ref}" leaves the folder of the document (${root}): only files beside it and below it are read`,
+          hint: 'copy the file next to the document and reference it as ./name.yaml',
+        };
+      }
     }
     const loaded = this.load(targetFile);
     if (!loaded.ok) {
