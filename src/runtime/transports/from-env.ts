@@ -8,6 +8,7 @@
 //   EDASAGA_MAX_DELIVERIES  the broker transports' delivery cap, default 25
 import type { Transport } from '../transport.js';
 import type { BrokerDeliveryOptions } from './broker-delivery.js';
+import type { Logger } from '../logger.js';
 
 export type TransportKind = 'in-process' | 'kafka' | 'nats';
 
@@ -80,14 +81,18 @@ const SERVICE_KEY_CONCURRENCY = 16;
 export interface TransportFromEnvOptions extends Pick<BrokerDeliveryOptions, 'onHandlerError' | 'errorRetryDelayMs'> {
   /** The process's shared in-process transport, used instead of a new one when that is selected. */
   readonly inProcess?: Transport;
+  /** Where the broker transports report what they mend by themselves (a failed pull, a consumer made again). */
+  readonly logger?: Logger;
 }
 
 /** Creates the configured transport; only the selected module and its client library are imported. */
 export async function transportFromEnv(env: Env = process.env, options: TransportFromEnvOptions = {}): Promise<Transport> {
   const config = transportConfigFromEnv(env);
+  const log = options.logger === undefined ? undefined : throttled(options.logger);
   const delivery: BrokerDeliveryOptions = {
     ...(options.onHandlerError === undefined ? {} : { onHandlerError: options.onHandlerError }),
     ...(options.errorRetryDelayMs === undefined ? {} : { errorRetryDelayMs: options.errorRetryDelayMs }),
+    ...(log === undefined ? {} : { onDeadLetterError: (error: unknown, message: { topic: string }, group: string) => log.warn({ err: error, topic: message.topic, group }, 'could not move a message to its dead-letter topic; trying again') }),
   };
   switch (config.kind) {
     case 'in-process': {
@@ -100,13 +105,37 @@ export async function transportFromEnv(env: Env = process.env, options: Transpor
       const { kind: _kind, ...kafka } = config;
       // Services handle different keys of a partition side by side (order per key is kept): one
       // key at a time would leave them waiting on database round trips.
-      return createKafkaTransport({ ...delivery, ...kafka, keysConsumedConcurrently: SERVICE_KEY_CONCURRENCY });
+      return createKafkaTransport({
+        ...delivery,
+        ...kafka,
+        keysConsumedConcurrently: SERVICE_KEY_CONCURRENCY,
+        ...(log === undefined ? {} : { onConsumerError: (error: unknown, group: string) => log.warn({ err: error, group }, 'kafka consumer trouble') }),
+      });
     }
     case 'nats': {
       const { createNatsTransport } = await import('./nats.js');
-      return createNatsTransport({ ...delivery, servers: config.servers, maxDeliveries: config.maxDeliveries });
+      return createNatsTransport({
+        ...delivery,
+        servers: config.servers,
+        maxDeliveries: config.maxDeliveries,
+        ...(log === undefined ? {} : { onPullError: (error: unknown, group: string, topic: string) => log.warn({ err: error, group, topic }, 'NATS pull failed; trying again') }),
+      });
     }
   }
+}
+
+/** Each distinct message at most every 5 s: a broker that is away fails every pull, 10 times a second. */
+function throttled(logger: Logger): Pick<Logger, 'warn'> {
+  const last = new Map<string, number>();
+  return {
+    warn: ((fields: Record<string, unknown>, message: string) => {
+      const key = `${message}\u0000${String(fields['group'])}\u0000${String(fields['topic'])}`;
+      const now = Date.now();
+      if (now - (last.get(key) ?? 0) < 5000) return;
+      last.set(key, now);
+      logger.warn(fields, message);
+    }) as Logger['warn'],
+  };
 }
 
 function list(value: string | undefined, fallback: string): string[] {

@@ -49,6 +49,8 @@ export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   readonly heartbeatIntervalMs?: number;
   /** How long `subscribe` waits for the consumer to join its group. Default 60 000 ms. */
   readonly joinTimeoutMs?: number;
+  /** Called when a consumer that kafkajs gave up on is made again, or cannot be (it is tried again). */
+  readonly onConsumerError?: (error: unknown, group: string) => void;
   /** kafkajs' own log output. Default `error`. */
   readonly logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -112,16 +114,7 @@ export class KafkaTransport implements Transport {
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error('kafka transport is closed');
     await this.ensureExactTopics(options.topics);
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1000,
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 100, retries: 8 },
-    });
-    const subscription = new KafkaSubscription(this, consumer, options, this.options);
+    const subscription = new KafkaSubscription(this, () => this.newConsumer(options.group), options, this.options);
     this.subscriptions.add(subscription);
     try {
       await subscription.start();
@@ -172,6 +165,25 @@ export class KafkaTransport implements Transport {
       topic,
       acks: -1,
       messages: [{ key: message.key, value: message.body, headers: deadLetterHeaders(message, group, attempts, reason) }],
+    });
+  }
+
+  problem(): string | undefined {
+    if (this.closed) return 'the kafka transport is closed';
+    for (const subscription of this.subscriptions) if (subscription.problem !== undefined) return subscription.problem;
+    return undefined;
+  }
+
+  /** @internal A consumer of the group, not connected yet. */
+  newConsumer(group: string): Consumer {
+    return this.kafka.consumer({
+      groupId: group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 8 },
     });
   }
 
@@ -246,8 +258,14 @@ function isTopicExistsError(error: unknown): boolean {
   return text.includes('TOPIC_ALREADY_EXISTS') || text.includes('already exists');
 }
 
+/** Pause before a consumer that kafkajs gave up on is made again (it restarts retriable crashes itself). */
+const REVIVE_AFTER_MS = 2000;
+
 class KafkaSubscription implements Subscription {
   private readonly abort = new AbortController();
+  private consumer: Consumer;
+  /** Why the consumer is down, while it is (for Transport.problem). */
+  problem: string | undefined;
   /**
    * Deliveries per message, and those that count toward the cap (all but transient retries), kept
    * across a rebalance that hands the partition back to this member.
@@ -257,13 +275,54 @@ class KafkaSubscription implements Subscription {
 
   constructor(
     private readonly transport: KafkaTransport,
-    private readonly consumer: Consumer,
+    private readonly makeConsumer: () => Consumer,
     private readonly options: SubscribeOptions,
     private readonly config: KafkaTransportOptions,
-  ) {}
+  ) {
+    this.consumer = makeConsumer();
+  }
 
   async start(): Promise<void> {
-    const consumer = this.consumer;
+    await this.run(this.consumer);
+    this.watch(this.consumer);
+  }
+
+  /**
+   * After start: kafkajs restarts a consumer that crashed on something retriable (a broker away);
+   * one it gives up on would leave the service consuming nothing until restarted. That one is made
+   * again, as a restart of the service would, after a pause, for as long as it takes.
+   */
+  private watch(consumer: Consumer): void {
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.problem = `kafka consumer of group "${this.options.group}" crashed: ${event.payload.error.message}${event.payload.restart ? '; kafkajs restarts it' : ''}`;
+      if (event.payload.restart || this.abort.signal.aborted) return;
+      void this.revive();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.problem = undefined;
+    });
+  }
+
+  private async revive(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      await sleep(REVIVE_AFTER_MS, this.abort.signal);
+      if (this.abort.signal.aborted) return;
+      await this.consumer.disconnect().catch(() => undefined);
+      const consumer = this.makeConsumer();
+      this.consumer = consumer;
+      try {
+        await this.run(consumer);
+        this.watch(consumer);
+        this.config.onConsumerError?.(new Error(`kafka consumer of group "${this.options.group}" was made again after a crash kafkajs gave up on`), this.options.group);
+        return;
+      } catch (error) {
+        this.problem = `kafka consumer of group "${this.options.group}" could not be made again: ${(error as Error).message}`;
+        this.config.onConsumerError?.(error, this.options.group);
+      }
+    }
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
     const joinTimeoutMs = this.config.joinTimeoutMs ?? 60_000;
     let removeJoin: (() => void) | undefined;
     let removeCrash: (() => void) | undefined;
