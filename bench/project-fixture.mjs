@@ -33,13 +33,22 @@ export function load(dir, path) {
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 const eur = (amount) => ({ amount, currency: 'EUR' });
-/** A happy-path order (paid, reserved, shipped, confirmed: the longest path). */
-export const happyOrder = (i) => ({
-  customerId: `bench-${i}`,
-  items: [{ sku: 'SKU-1', quantity: 1, unitPrice: eur(1000) }],
-  total: eur(1000),
-  shippingAddress: { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
-});
+/**
+ * A happy-path order (paid, reserved, shipped, confirmed: the longest path) over three hot SKUs:
+ * two of three orders hold one item, the others two or three, listed in varying order, so that
+ * concurrent reservations contend for the same stock rows as a shop's bestsellers do.
+ */
+export const happyOrder = (i) => {
+  const skus = ['SKU-1', 'SKU-2', 'SKU-3'];
+  const count = i % 3 === 2 ? 2 + (i % 2) : 1;
+  const items = Array.from({ length: count }, (_, k) => ({ sku: skus[(i + k * (i % 2 === 0 ? 1 : 2)) % 3], quantity: 1, unitPrice: eur(1000) }));
+  return {
+    customerId: `bench-${i}`,
+    items,
+    total: eur(1000 * count),
+    shippingAddress: { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  };
+};
 
 /** Busy CPU time of the whole machine so far (ms, all cores): anything else running counts too. */
 export function machineBusyMs() {

@@ -198,7 +198,8 @@ export function mixedOrders(count: number): { body: unknown; expect: Expected }[
     const quantity = 1 + (Math.floor(i / 4) % 4);
     switch (i % 4) {
       case 0:
-        return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-1', quantity, unitPrice: eur(1000) }], total: eur(1000 * quantity), shippingAddress: address }, expect: 'CONFIRMED' as const };
+        // Two hot SKUs, listed against their lock order: concurrent reservations contend for the rows.
+        return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-3', quantity: 1, unitPrice: eur(500) }, { sku: 'SKU-1', quantity, unitPrice: eur(500) }], total: eur(500 + 500 * quantity), shippingAddress: address }, expect: 'CONFIRMED' as const };
       case 1:
         return { body: { customerId: `c-${i}`, items: [{ sku: 'SKU-2', quantity: 2, unitPrice: eur(500) }, { sku: `OOS-${i}`, quantity: 1, unitPrice: eur(500) }], total: eur(1500) }, expect: 'CANCELLED' as const };
       case 2:
