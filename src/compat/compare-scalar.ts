@@ -1,7 +1,7 @@
 // Scalars: string and number keywords, and listed values (`enum`, `const`) against each other or
 // against a typed schema.
 
-import { sameValue } from './canonical.js';
+import { canonical, sameValue } from './canonical.js';
 import { add, ANNOTATION_ONLY, bound, matches, num, type Out } from './compare-support.js';
 import { typeLabel, type JsonObject, type Node, type NodeOf } from './schema-node.js';
 
@@ -54,9 +54,12 @@ export function valuesAgainst(values: readonly unknown[], w: NodeOf<'enum'> | No
       if (!sameValue(w.value, r.value)) add(out, 'CONST_CHANGED', ['const'], ['const'], w.value, r.value);
       return;
     }
-    for (const v of values) if (!allowed.some((x) => sameValue(x, v))) add(out, 'ENUM_VALUE_REMOVED', [keyword], [r.k], v);
+    // Looked up by canonical text, not searched: enums of thousands of values are compared in linear time.
+    const accepted = valueSet(allowed);
+    for (const v of values) if (!accepted.has(canonical(v))) add(out, 'ENUM_VALUE_REMOVED', [keyword], [r.k], v);
     if (w.k === 'enum' && r.k === 'enum') {
-      for (const v of r.values) if (!values.some((x) => sameValue(x, v))) add(out, 'ENUM_VALUE_ADDED', [keyword], ['enum'], undefined, v);
+      const had = valueSet(values);
+      for (const v of r.values) if (!had.has(canonical(v))) add(out, 'ENUM_VALUE_ADDED', [keyword], ['enum'], undefined, v);
     }
     return;
   }
@@ -67,6 +70,13 @@ export function valuesAgainst(values: readonly unknown[], w: NodeOf<'enum'> | No
     return;
   }
   add(out, 'TYPE_CHANGED', [keyword], [], values, typeLabel(r));
+}
+
+/** Listed values by canonical text (what sameValue compares: `1` and `1.0` are one value, `1` and `"1"` two). */
+function valueSet(values: readonly unknown[]): Set<string> {
+  const set = new Set<string>();
+  for (const v of values) set.add(canonical(v));
+  return set;
 }
 
 function jsonType(v: unknown): string {
