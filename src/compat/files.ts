@@ -9,7 +9,7 @@ import { RefResolver, type LoadedFile } from '../schema/refs.js';
 import { finalize, findingPath, type CompatFinding, type CompatReport } from './catalog.js';
 import { explain } from './explain.js';
 import { PairChecker } from './pair.js';
-import { RULES, type Policy } from './rules.js';
+import type { Policy } from './rules.js';
 
 export type SchemaFilesResult =
   | { readonly ok: true; readonly report: CompatReport; readonly sources: SourceIndex }
@@ -78,7 +78,7 @@ export function checkSchemaFiles(
         oldLabel: 'the old schema',
         newLabel: 'the new schema',
         noun: 'documents',
-        lenientOnly: f.compatible && options.policy === 'lenient' && !RULES[f.rule].strict,
+        policy: options.policy,
       }),
       ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
       ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),

@@ -9,9 +9,7 @@ import { renderDiagnostics, summaryLine } from '../cli/render.js';
 import { checkAcceptedBreakRules, checkAgainstBaseline, checkCatalogVersions, finalize, type CompatFinding, type CompatReport } from './catalog.js';
 import { renderInputErrors, renderReport, type CompatFormat } from './format.js';
 import { PairChecker } from './pair.js';
-import type { Policy } from './rules.js';
-
-export const DEFAULT_POLICY: Policy = 'lenient';
+import { DEFAULT_POLICY, type Policy } from './rules.js';
 
 export interface CheckCompatOptions {
   readonly catalog: string;
