@@ -23,10 +23,25 @@ import { isObject, NodeReader, typeLabel, type JsonObject, type Node, type NodeO
 
 export type { Change } from './compare-support.js';
 
+/**
+ * How many comparisons may nest (each level of a schema, each facet, each `$ref` followed). A
+ * file nests at most MAX_NESTING_DEPTH levels, but `$ref`s chain files and definitions without
+ * limit (a definition per level, thousands long): past this, the pair is refused as invalid
+ * input (E_NESTING_TOO_DEEP) rather than the stack overflowing.
+ */
+export const MAX_COMPARE_DEPTH = 300;
+
+/** Unwinds a comparison that nested too deep, from where it happened to compare(). */
+class TooDeep {
+  constructor(readonly at: { readonly file: string; readonly pointer: string } | undefined) {}
+}
+
 export class SchemaComparator implements Comparison {
   // Keyed writer id -> reader id (numbers: string keys cost more than the comparisons they save).
   private readonly memo = new Map<number, Map<number, readonly Change[]>>();
   private readonly inProgress = new Map<number, Set<number>>();
+  /** The pairs being compared, outermost first (to say where a too-deep comparison went). */
+  private readonly trail: Node[] = [];
 
   constructor(
     readonly policy: Policy,
@@ -40,7 +55,19 @@ export class SchemaComparator implements Comparison {
 
   /** Compares two schemas as written, each in its own scope (file + `$ref` resolver). */
   compare(writer: unknown, wScope: SchemaScope, reader: unknown, rScope: SchemaScope): readonly Change[] {
-    return this.raw(writer, wScope, reader, rScope);
+    try {
+      return this.raw(writer, wScope, reader, rScope);
+    } catch (e) {
+      if (!(e instanceof TooDeep)) throw e;
+      const at = e.at ?? { file: rScope.file, pointer: '' };
+      this.reader.problems.push({
+        ...at,
+        ref: '',
+        code: 'E_NESTING_TOO_DEEP',
+        message: `comparing the schemas nests more than ${MAX_COMPARE_DEPTH} levels deep by the time it reaches this schema (through \`$ref\`s): edasaga compares at most ${MAX_COMPARE_DEPTH}`,
+      });
+      return NONE;
+    }
   }
 
   nodes(w: Node, r: Node): readonly Change[] {
@@ -51,12 +78,15 @@ export class SchemaComparator implements Comparison {
     let busy = this.inProgress.get(w.id);
     if (busy?.has(r.id)) return NONE; // a recursive schema came back to this pair
     if (!busy) this.inProgress.set(w.id, (busy = new Set()));
+    if (this.trail.length >= 2 * MAX_COMPARE_DEPTH) throw new TooDeep(this.whereTrailWent());
     busy.add(r.id);
+    this.trail.push(w, r);
     const out: Out = [];
     try {
       this.body(w, r, out);
     } finally {
       busy.delete(r.id);
+      this.trail.length -= 2;
     }
     const result = out.length === 0 ? NONE : out;
     if (!row) this.memo.set(w.id, (row = new Map()));
@@ -69,6 +99,15 @@ export class SchemaComparator implements Comparison {
     const eq = jsonEqual(w, r);
     if (eq === 1 || (eq === 2 && sameScope(wScope, rScope))) return NONE;
     return this.nodes(this.reader.read(w, wScope), this.reader.read(r, rScope));
+  }
+
+  /** The innermost schema on the trail that a `$ref` led to (the reader's side first). */
+  private whereTrailWent(): { readonly file: string; readonly pointer: string } | undefined {
+    for (let i = this.trail.length - 1; i >= 0; i--) {
+      const at = this.reader.locationOf(this.trail[i] as Node);
+      if (at) return at;
+    }
+    return undefined;
   }
 
   private body(w: Node, r: Node, out: Out): void {
