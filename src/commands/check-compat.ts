@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { EdasagaCommand, formatFlag } from '../cli/base-command.js';
 import { shouldColor } from '../cli/render.js';
 import { COMPATIBILITY_MODES, type CompatibilityMode } from '../model/types.js';
+import { DEFAULT_POLICY, POLICIES } from '../compat/rules.js';
 
 export default class CheckCompat extends EdasagaCommand {
   static override summary = 'Fail when an event schema change breaks consumers.';
@@ -25,7 +26,11 @@ export default class CheckCompat extends EdasagaCommand {
     old: Flags.string({ description: 'Old JSON Schema file (standalone mode, with --new).' }),
     new: Flags.string({ description: 'New JSON Schema file (standalone mode, with --old).' }),
     mode: Flags.string({ description: "Compatibility mode (default: each message's own; BACKWARD for --old/--new).", options: [...COMPATIBILITY_MODES] }),
-    policy: Flags.string({ description: 'strict (Confluent verdicts) or lenient (default; see docs/compat-rules.md).', options: ['strict', 'lenient'], default: 'lenient' }),
+    policy: Flags.string({
+      description: "instance (default: judged by the documents each schema accepts), strict or lenient (Confluent Schema Registry's two policies); see docs/compat-rules.md.",
+      options: [...POLICIES],
+      default: DEFAULT_POLICY,
+    }),
     'show-compatible': Flags.boolean({ description: 'Also list tolerated changes.', default: false }),
   };
 
@@ -39,7 +44,7 @@ export default class CheckCompat extends EdasagaCommand {
         catalog: flags.catalog,
         sagas: flags.saga,
         format,
-        policy: flags.policy === 'strict' ? 'strict' : 'lenient',
+        policy: POLICIES.find((p) => p === flags.policy) ?? DEFAULT_POLICY,
         mode: flags.mode as CompatibilityMode | undefined,
         against: flags.against,
         mergeBase: flags['merge-base'],

@@ -132,8 +132,7 @@ function toCompatFinding(
   labels: { oldLabel: string; newLabel: string },
   consumers: readonly string[],
 ): CompatFinding {
-  const info = RULES[f.rule];
-  const ctx: ExplainContext = { ...labels, noun: NOUN[message.kind], lenientOnly: f.compatible && policy === 'lenient' && !info.strict };
+  const ctx: ExplainContext = { ...labels, noun: NOUN[message.kind], policy };
   const accepted = f.compatible ? undefined : acceptance(message.acceptedBreaks, f.rule, (v) => v > fromVersion && v <= toVersion);
   return {
     rule: f.rule,

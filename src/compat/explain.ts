@@ -3,7 +3,7 @@
 
 import { parsePointer } from '../loader/json-pointer.js';
 import type { SchemaFinding } from './pair.js';
-import { RULES, type RuleId } from './rules.js';
+import { RULES, type Policy, type RuleId } from './rules.js';
 
 export interface ExplainContext {
   /** e.g. `v1`, or `v2 (main)` for a baseline version. */
@@ -11,8 +11,8 @@ export interface ExplainContext {
   readonly newLabel: string;
   /** `events`, `commands`, `replies`, or `documents` for standalone schemas. */
   readonly noun: string;
-  /** Whether the strict policy would have rejected what this run tolerates. */
-  readonly lenientOnly?: boolean;
+  /** The policy of the run: a tolerated change that strict would reject says why it passes. */
+  readonly policy?: Policy;
   /** Who consumes the message (services, sagas), named when something breaks. */
   readonly consumers?: readonly string[];
 }
@@ -60,11 +60,21 @@ export function explain(f: SchemaFinding, ctx: ExplainContext): string {
   const fact = describe(f.rule, { R, W, wv, rv, field, n });
   const who = ctx.consumers && ctx.consumers.length > 0 ? ` (${ctx.consumers.join(', ')})` : '';
   const verdict = f.compatible
-    ? `consumers on ${R} still read ${n} written with ${W}${ctx.lenientOnly ? ' (tolerated by the lenient policy: edasaga producers never emit undeclared properties)' : ''}`
+    ? `consumers on ${R} still read ${n} written with ${W}${whyTolerated(f.rule, ctx.policy)}`
     : backward
       ? `consumers on ${R}${who} cannot read old ${n} written with ${W}`
       : `consumers still on ${R}${who} cannot read new ${n} written with ${W}`;
   return `${fact}: ${verdict}`;
+}
+
+/** Why a change strict would reject passes under the run's policy ('' when strict tolerates it too). */
+function whyTolerated(rule: RuleId, policy: Policy | undefined): string {
+  const info = RULES[rule];
+  if (policy === undefined || policy === 'strict' || info.strict) return '';
+  if (policy === 'instance') return ' (tolerated by the instance policy: edasaga producers never write undeclared properties)';
+  return info.instance
+    ? " (tolerated by the lenient policy, as by Confluent's LENIENT: producers are assumed never to write undeclared properties)"
+    : " (tolerated by the lenient policy, as by Confluent's LENIENT; a consumer that validates with this schema rejects such data: --policy instance reports it)";
 }
 
 interface Words {

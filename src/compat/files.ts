@@ -1,15 +1,19 @@
 // `check-compat --old OLD.json --new NEW.json`: two JSON Schema files (JSON or YAML), no catalog.
 
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { CompatibilityMode } from '../model/types.js';
 import { parseYamlSource } from '../loader/parse-yaml.js';
 import { readSourceFile } from '../loader/read-source.js';
+import { refFileLoader } from '../loader/ref-files.js';
 import { SourceIndex } from '../loader/source-index.js';
-import { RefResolver, type LoadedFile } from '../schema/refs.js';
+import { isInside, RefResolver, refProblemsToDiagnostics } from '../schema/refs.js';
 import { finalize, findingPath, type CompatFinding, type CompatReport } from './catalog.js';
 import { explain } from './explain.js';
 import { PairChecker } from './pair.js';
-import { RULES, type Policy } from './rules.js';
+import { problemDiagnostics } from './problems.js';
+import type { Policy } from './rules.js';
+import type { SchemaScope } from './schema-node.js';
 
 export type SchemaFilesResult =
   | { readonly ok: true; readonly report: CompatReport; readonly sources: SourceIndex }
@@ -18,7 +22,7 @@ export type SchemaFilesResult =
 export function checkSchemaFiles(
   oldPath: string,
   newPath: string,
-  options: { mode: CompatibilityMode; policy: Policy; includeCompatible: boolean },
+  options: { mode: CompatibilityMode; policy: Policy; includeCompatible: boolean; cwd?: string },
 ): SchemaFilesResult {
   const sources = new SourceIndex();
   const diagnostics: Diagnostic[] = [];
@@ -35,7 +39,7 @@ export function checkSchemaFiles(
     sources.add(outcome.parsed);
     const v = outcome.parsed.value;
     if (typeof v !== 'boolean' && (typeof v !== 'object' || v === null || Array.isArray(v))) {
-      diagnostics.push({ code: 'E_NOT_A_SCHEMA', severity: 'error', message: `${what} ${file} is not a JSON Schema (expected an object or a boolean)`, file, line: 1, col: 1 });
+      diagnostics.push({ code: 'E_NOT_A_SCHEMA', severity: 'error', message: `${what} is not a JSON Schema (expected an object or a boolean)`, file, line: 1, col: 1 });
       return undefined;
     }
     return v;
@@ -46,18 +50,25 @@ export function checkSchemaFiles(
     return { ok: false, diagnostics, sources };
   }
 
-  const loadFile = (abs: string): LoadedFile => {
-    const v = parse(abs, 'schema file');
-    return v === undefined ? { ok: false, reason: `${abs} could not be read` } : { ok: true, value: v };
-  };
-  const oldScope = { file: oldPath, resolver: new RefResolver({ catalogFile: oldPath, catalogDocument: oldSchema, loadFile }) };
-  const newScope = { file: newPath, resolver: new RefResolver({ catalogFile: newPath, catalogDocument: newSchema, loadFile }) };
+  // `$ref`s are checked as a catalog's are (the same codes, located at the `$ref`), before any comparison.
+  const loadFile = refFileLoader({ read: (abs) => readSourceFile(abs, 'schema file'), sources, diagnostics });
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const sideOf = (file: string, schema: unknown): SchemaScope & { resolver: RefResolver } => ({
+    file,
+    resolver: new RefResolver({ catalogFile: file, catalogDocument: schema, loadFile, root: rootFor(file, cwd) }),
+  });
+  const oldScope = sideOf(oldPath, oldSchema);
+  const newScope = sideOf(newPath, newSchema);
+  for (const [schema, scope] of [[oldSchema, oldScope], [newSchema, newScope]] as const) {
+    const problems = scope.resolver.checkRefs(schema, { file: scope.file, pointer: '' });
+    diagnostics.push(...refProblemsToDiagnostics(problems, (f, p) => sources.span(f, p, 'value')));
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics, sources };
+
   const checker = new PairChecker();
   const raw = checker.check(oldSchema, oldScope, newSchema, newScope, options.mode, options.policy);
-  const problems = checker.reader.problems;
-  if (problems.length > 0 || diagnostics.some((d) => d.severity === 'error')) {
-    for (const p of problems) diagnostics.push({ code: 'E_UNRESOLVED_REF', severity: 'error', message: p.message, file: p.file });
-    return { ok: false, diagnostics, sources };
+  if (checker.reader.problems.length > 0) {
+    return { ok: false, diagnostics: [...diagnostics, ...problemDiagnostics(checker.reader.problems, sources)], sources };
   }
 
   const findings: CompatFinding[] = [];
@@ -78,11 +89,19 @@ export function checkSchemaFiles(
         oldLabel: 'the old schema',
         newLabel: 'the new schema',
         noun: 'documents',
-        lenientOnly: f.compatible && options.policy === 'lenient' && !RULES[f.rule].strict,
+        policy: options.policy,
       }),
       ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
       ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),
     });
   }
   return { ok: true, report: finalize(findings, options.policy, 1), sources };
+}
+
+/**
+ * The folder a schema's `$ref`s may read files from: the working directory when the schema is
+ * inside it (a project's layout, `../common/money.json` included), else the schema's own folder.
+ */
+function rootFor(file: string, cwd: string): { dir: string; label: string } {
+  return isInside(cwd, file) ? { dir: cwd, label: 'the working directory' } : { dir: dirname(file), label: "the schema's folder" };
 }

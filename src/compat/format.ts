@@ -118,7 +118,7 @@ export function renderSarif(report: CompatReport, cwd = process.cwd()): string {
               name: id,
               shortDescription: { text: RULES[id].summary },
               help: { text: `See docs/compat-rules.md, rule ${id}.` },
-              defaultConfiguration: { level: RULES[id].strict || RULES[id].lenient ? 'note' : 'error' },
+              defaultConfiguration: { level: RULES[id].strict || RULES[id].lenient || RULES[id].instance ? 'note' : 'error' },
             })),
           },
         },

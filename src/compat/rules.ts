@@ -1,15 +1,26 @@
 // The catalogue of schema-change rules: stable ids, which policy tolerates each, and an example.
+// (Over 400 lines on purpose: one table of about 150 rules, read in one place, mirrored row by row
+// in docs/compat-rules.md.)
 //
 // Every rule is named from the point of view of one comparison: a WRITER schema (the version the
 // data was produced with) against a READER schema (the version a consumer decodes with). In a
 // BACKWARD check the writer is the older version and the reader the newer one, so the names read
 // as "what changed from old to new"; in a FORWARD check the roles swap (see docs/compat-rules.md).
 //
-// Verdicts for the `strict` policy agree with Confluent Schema Registry's JSON Schema checker and
-// `lenient` with its LENIENT policy (checked against Confluent's own test vectors).
+// Three policies (docs/compat-rules.md, "Policies"):
+// - `strict` gives the verdicts of Confluent Schema Registry's JSON Schema checker (its default
+//   policy, SchemaDiff.COMPATIBLE_CHANGES_STRICT; checked against Confluent's own test vectors);
+// - `lenient` those of its LENIENT policy (COMPATIBLE_CHANGES_LENIENT): strict plus the changes
+//   that matter only for undeclared properties, and removing a property from a closed model;
+// - `instance` edasaga's own judgement, by the documents each schema accepts: producers write
+//   only declared properties, and a consumer accepts a document only if its schema validates it
+//   (so a closed model that drops a property rejects old data, and a new `required` entry naming
+//   an undeclared property rejects every old document).
 
-export type Policy = 'strict' | 'lenient';
-export const POLICIES: readonly Policy[] = ['strict', 'lenient'];
+export type Policy = 'strict' | 'lenient' | 'instance';
+export const POLICIES: readonly Policy[] = ['strict', 'lenient', 'instance'];
+/** Why instance is the default: docs/compat-rules.md, "Policies". */
+export const DEFAULT_POLICY: Policy = 'instance';
 
 export type RuleFamily =
   | 'annotation'
@@ -28,18 +39,30 @@ export interface RuleInfo {
   readonly strict: boolean;
   /** Tolerated under the lenient policy. */
   readonly lenient: boolean;
+  /** Tolerated under the instance policy. */
+  readonly instance: boolean;
   /** What the rule means, for docs and `--format sarif` rule descriptions. */
   readonly summary: string;
   /** A minimal writer -> reader example, as two JSON Schemas. */
   readonly example?: readonly [unknown, unknown];
 }
 
-const ok = (family: RuleFamily, summary: string, example?: readonly [unknown, unknown]): RuleInfo =>
-  example ? { family, strict: true, lenient: true, summary, example } : { family, strict: true, lenient: true, summary };
-const bad = (family: RuleFamily, summary: string, example?: readonly [unknown, unknown]): RuleInfo =>
-  example ? { family, strict: false, lenient: false, summary, example } : { family, strict: false, lenient: false, summary };
-const lenientOnly = (family: RuleFamily, summary: string, example?: readonly [unknown, unknown]): RuleInfo =>
-  example ? { family, strict: false, lenient: true, summary, example } : { family, strict: false, lenient: true, summary };
+type Verdicts = Pick<RuleInfo, 'strict' | 'lenient' | 'instance'>;
+const rule =
+  (verdicts: Verdicts) =>
+  (family: RuleFamily, summary: string, example?: readonly [unknown, unknown]): RuleInfo =>
+    example ? { family, ...verdicts, summary, example } : { family, ...verdicts, summary };
+
+/** Tolerated by every policy. */
+const ok = rule({ strict: true, lenient: true, instance: true });
+/** Rejected by every policy. */
+const bad = rule({ strict: false, lenient: false, instance: false });
+/** Harmless when producers never write undeclared properties: lenient and instance tolerate it. */
+const declaredOnly = rule({ strict: false, lenient: true, instance: true });
+/** In Confluent's lenient set only: a validating consumer still rejects such data (instance). */
+const lenientOnly = rule({ strict: false, lenient: true, instance: false });
+/** Confluent accepts it under both of its policies; judged by documents, it rejects old data. */
+const confluentOnly = rule({ strict: true, lenient: true, instance: false });
 
 const str = { type: 'string' };
 const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown => ({
@@ -190,7 +213,7 @@ export const RULES = {
     obj({}, closed),
     obj({ a: { type: 'string', default: '' } }, { ...closed, required: ['a'] }),
   ]),
-  REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_MODEL: lenientOnly(
+  REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_MODEL: declaredOnly(
     'object',
     'A new required property with a `default` was added to an open content model (old data may carry it undeclared, with another type).',
     [obj({}), obj({ a: { type: 'string', default: '' } }, { required: ['a'] })],
@@ -199,9 +222,9 @@ export const RULES = {
     obj({}, closed),
     obj({ a: str }, closed),
   ]),
-  OPTIONAL_PROPERTY_ADDED_TO_OPEN_MODEL: lenientOnly(
+  OPTIONAL_PROPERTY_ADDED_TO_OPEN_MODEL: declaredOnly(
     'object',
-    'A new optional property was added to an open content model: old data may carry it undeclared, with another type. Safe when producers never emit undeclared properties (lenient).',
+    'A new optional property was added to an open content model: old data may carry it undeclared, with another type. Safe when producers never write undeclared properties (lenient, instance).',
     [obj({}), obj({ a: str })],
   ),
   UNCONSTRAINED_PROPERTY_ADDED: ok('object', 'A property with an empty (`true`) schema was added to an open content model.', [
@@ -212,9 +235,9 @@ export const RULES = {
     { type: 'object', additionalProperties: str },
     { type: 'object', properties: { a: str }, additionalProperties: str },
   ]),
-  PROPERTY_ADDED_NOT_COVERED: bad(
+  PROPERTY_ADDED_NOT_COVERED: lenientOnly(
     'object',
-    'A property was declared with a schema the old `patternProperties`/`additionalProperties` did not imply (always comes with the reason, e.g. TYPE_CHANGED).',
+    'A property was declared with a schema the old `patternProperties`/`additionalProperties` did not imply. Always comes with the reason (e.g. TYPE_CHANGED), which carries the verdict; Confluent\'s lenient policy tolerates this marker itself.',
     [{ type: 'object', additionalProperties: str }, { type: 'object', properties: { a: { type: 'number' } }, additionalProperties: str }],
   ),
   PROPERTY_REMOVED: ok('object', 'A property was removed from an open content model (it is still accepted).', [obj({ a: str }), obj({})]),
@@ -222,33 +245,33 @@ export const RULES = {
     obj({ a: str }, closed),
     { type: 'object', additionalProperties: str },
   ]),
-  PROPERTY_REMOVED_NOT_COVERED: bad(
+  PROPERTY_REMOVED_NOT_COVERED: lenientOnly(
     'object',
-    'A property was removed and `patternProperties`/`additionalProperties` do not accept all of its old values (always comes with the reason).',
+    'A property was removed and `patternProperties`/`additionalProperties` do not accept all of its old values. Always comes with the reason, which carries the verdict; Confluent\'s lenient policy tolerates this marker itself.',
     [obj({ a: { type: 'number' } }, closed), { type: 'object', additionalProperties: str }],
   ),
   FORBIDDEN_PROPERTY_REMOVED: ok('object', 'A property declared `false` was removed from a closed content model.', [
     obj({ a: false }, closed),
     obj({}, closed),
   ]),
-  PROPERTY_REMOVED_FROM_CLOSED_MODEL: bad('object', 'A property was removed from a closed content model: old data carrying it is rejected.', [
+  PROPERTY_REMOVED_FROM_CLOSED_MODEL: lenientOnly('object', 'A property was removed from a closed content model: a consumer that validates rejects old data carrying it (Confluent\'s lenient policy accepts it).', [
     obj({ a: str }, closed),
     obj({}, closed),
   ]),
-  UNDECLARED_PROPERTY_REQUIRED: ok(
+  UNDECLARED_PROPERTY_REQUIRED: confluentOnly(
     'object',
-    '`required` names a property that `properties` does not declare. Confluent ignores such entries; declare the property to have it checked.',
+    '`required` names a property that `properties` does not declare. Confluent ignores such entries (strict, lenient); judged by documents (instance), old data written without that property is rejected.',
     [obj({}), obj({}, { required: ['a'] })],
   ),
   ADDITIONAL_PROPERTIES_ALLOWED: ok('object', '`additionalProperties: false` was lifted.', [
     { type: 'object', additionalProperties: false },
     { type: 'object' },
   ]),
-  ADDITIONAL_PROPERTIES_FORBIDDEN: lenientOnly('object', '`additionalProperties: false` was added (closing an open model).', [
+  ADDITIONAL_PROPERTIES_FORBIDDEN: declaredOnly('object', '`additionalProperties: false` was added (closing an open model).', [
     { type: 'object' },
     { type: 'object', additionalProperties: false },
   ]),
-  ADDITIONAL_PROPERTIES_NARROWED: lenientOnly('object', '`additionalProperties` went from anything to a schema.', [
+  ADDITIONAL_PROPERTIES_NARROWED: declaredOnly('object', '`additionalProperties` went from anything to a schema.', [
     { type: 'object' },
     { type: 'object', additionalProperties: str },
   ]),
@@ -260,11 +283,11 @@ export const RULES = {
     { type: 'object', unevaluatedProperties: false },
     { type: 'object' },
   ]),
-  UNEVALUATED_PROPERTIES_FORBIDDEN: lenientOnly('object', '`unevaluatedProperties: false` was added.', [
+  UNEVALUATED_PROPERTIES_FORBIDDEN: declaredOnly('object', '`unevaluatedProperties: false` was added.', [
     { type: 'object' },
     { type: 'object', unevaluatedProperties: false },
   ]),
-  UNEVALUATED_PROPERTIES_NARROWED: lenientOnly('object', '`unevaluatedProperties` went from anything to a schema.', [
+  UNEVALUATED_PROPERTIES_NARROWED: declaredOnly('object', '`unevaluatedProperties` went from anything to a schema.', [
     { type: 'object' },
     { type: 'object', unevaluatedProperties: str },
   ]),
@@ -276,7 +299,7 @@ export const RULES = {
     { type: 'object', additionalProperties: false },
     { type: 'object', patternProperties: { '^x-': str }, additionalProperties: false },
   ]),
-  PATTERN_PROPERTY_ADDED_TO_OPEN_MODEL: lenientOnly('object', 'A `patternProperties` entry was added to an open content model.', [
+  PATTERN_PROPERTY_ADDED_TO_OPEN_MODEL: declaredOnly('object', 'A `patternProperties` entry was added to an open content model.', [
     { type: 'object' },
     { type: 'object', patternProperties: { '^x-': str } },
   ]),
@@ -284,7 +307,7 @@ export const RULES = {
     { type: 'object', patternProperties: { '^x-': str } },
     { type: 'object' },
   ]),
-  PATTERN_PROPERTY_REMOVED_FROM_CLOSED_MODEL: bad('object', 'A `patternProperties` entry was removed from a closed content model.', [
+  PATTERN_PROPERTY_REMOVED_FROM_CLOSED_MODEL: lenientOnly('object', 'A `patternProperties` entry was removed from a closed content model: old data carrying such properties is rejected (Confluent does not compare `patternProperties`; lenient tolerates this as it tolerates removing a property from a closed model).', [
     { type: 'object', patternProperties: { '^x-': str }, additionalProperties: false },
     { type: 'object', additionalProperties: false },
   ]),
@@ -390,5 +413,5 @@ export function ruleInfo(rule: RuleId): RuleInfo {
 
 export function isTolerated(rule: RuleId, policy: Policy): boolean {
   const info: RuleInfo = RULES[rule];
-  return policy === 'strict' ? info.strict : info.lenient;
+  return info[policy];
 }

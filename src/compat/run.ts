@@ -9,9 +9,8 @@ import { renderDiagnostics, summaryLine } from '../cli/render.js';
 import { checkAcceptedBreakRules, checkAgainstBaseline, checkCatalogVersions, finalize, type CompatFinding, type CompatReport } from './catalog.js';
 import { renderInputErrors, renderReport, type CompatFormat } from './format.js';
 import { PairChecker } from './pair.js';
-import type { Policy } from './rules.js';
-
-export const DEFAULT_POLICY: Policy = 'lenient';
+import { problemDiagnostics } from './problems.js';
+import { DEFAULT_POLICY, type Policy } from './rules.js';
 
 export interface CheckCompatOptions {
   readonly catalog: string;
@@ -67,7 +66,7 @@ export async function checkCompat(opts: CheckCompatOptions, io: Io): Promise<Che
   let report: CompatReport;
   if (opts.old !== undefined && opts.new !== undefined) {
     const { checkSchemaFiles } = await import('./files.js');
-    const res = checkSchemaFiles(resolve(cwd, opts.old), resolve(cwd, opts.new), { mode: opts.mode ?? 'BACKWARD', policy, includeCompatible: opts.showCompatible ?? false });
+    const res = checkSchemaFiles(resolve(cwd, opts.old), resolve(cwd, opts.new), { mode: opts.mode ?? 'BACKWARD', policy, includeCompatible: opts.showCompatible ?? false, cwd });
     if (!res.ok) return invalid(res.diagnostics, res.sources);
     report = res.report;
   } else {
@@ -100,11 +99,10 @@ export async function checkCompat(opts: CheckCompatOptions, io: Io): Promise<Che
       }
     }
     report = finalize(findings, policy, pairs, notes);
-    // Problems reading schemas ($refs) are caught by validation before we get here; any left are input errors.
+    // `$ref` problems are caught by validation before we get here; what is left (schemas that nest
+    // too deep through their `$ref`s to compare) is invalid input too.
     const problems = checker.reader.problems;
-    if (problems.length > 0) {
-      return invalid(problems.map((p) => ({ code: 'E_UNRESOLVED_REF', severity: 'error' as const, message: p.message, file: p.file })));
-    }
+    if (problems.length > 0) return invalid(problemDiagnostics(problems, current.sources), current.sources);
   }
 
   io.stdout.write(renderReport(report, opts.format, cwd));

@@ -16,7 +16,7 @@ export interface SchemaRefResolver {
     fromFile: string,
   ):
     | { readonly ok: true; readonly target: { readonly file: string; readonly pointer: string; readonly schema: unknown } }
-    | { readonly ok: false; readonly message: string };
+    | { readonly ok: false; readonly code: string; readonly message: string };
 }
 
 /** Where a schema was found: its file (for relative refs) and the resolver that reads refs. */
@@ -69,12 +69,19 @@ export interface Branch {
 
 export type NodeOf<K extends Node['k']> = Extract<Node, { k: K }>;
 
-/** Problems met while reading schemas (unresolvable `$ref`s); reported as invalid input. */
+/** Problems met while reading or comparing schemas (`$ref`s, depth); reported as invalid input. */
 export interface ReadProblem {
   readonly file: string;
+  /** JSON pointer of the place in `file`, when known. */
+  readonly pointer?: string;
   readonly ref: string;
+  /** The diagnostic code, the same as validation gives for the same problem. */
+  readonly code: string;
   readonly message: string;
 }
+
+/** Longest chain of `{ $ref }`-only schemas read (src/schema/refs.ts refuses longer ones too). */
+const MAX_REF_CHAIN = 64;
 
 const ANNOTATIONS = new Set([
   'title',
@@ -140,7 +147,14 @@ export class NodeReader {
   private nextId = 1;
   private readonly cache = new WeakMap<object, Node>();
   private readonly withoutRef = new WeakMap<object, JsonObject>();
+  /** Where the schemas that `$ref`s lead to are written. */
+  private readonly locations = new WeakMap<Node, { readonly file: string; readonly pointer: string }>();
   readonly problems: ReadProblem[] = [];
+
+  /** The file and JSON pointer a node was read from, for nodes a `$ref` led to. */
+  locationOf(n: Node): { readonly file: string; readonly pointer: string } | undefined {
+    return this.locations.get(n);
+  }
 
   read(raw: unknown, scope: SchemaScope): Node {
     if (raw === true || raw === undefined) return this.make({ k: 'any', raw: true, scope, whole: true });
@@ -186,14 +200,18 @@ export class NodeReader {
     const res = scope.resolver.resolveRef(ref, scope.file);
     let target: Node;
     if (!res.ok) {
-      this.problems.push({ file: scope.file, ref, message: res.message });
+      this.problems.push({ file: scope.file, ref, code: res.code, message: res.message });
       target = this.make({ k: 'any', raw: true, scope, whole: true });
     } else {
       const key = `${res.target.file}#${res.target.pointer}`;
       const targetScope = { file: res.target.file, resolver: scope.resolver };
       const t = res.target.schema;
       if (chain.has(key)) {
-        this.problems.push({ file: scope.file, ref, message: `$ref "${ref}" is a cycle of references that never reaches a schema` });
+        this.problems.push({ file: scope.file, ref, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema` });
+        target = this.make({ k: 'any', raw: true, scope, whole: true });
+      } else if (chain.size >= MAX_REF_CHAIN) {
+        const message = `$ref "${ref}" ends a chain of more than ${MAX_REF_CHAIN} schemas that are only references to the next one`;
+        this.problems.push({ file: scope.file, ref, code: 'E_NESTING_TOO_DEEP', message });
         target = this.make({ k: 'any', raw: true, scope, whole: true });
       } else if (isObject(t) && !this.cache.has(t) && typeof t['$ref'] === 'string') {
         chain.add(key);
@@ -202,6 +220,7 @@ export class NodeReader {
       } else {
         target = this.read(t, targetScope);
       }
+      if (!this.locations.has(target)) this.locations.set(target, { file: res.target.file, pointer: res.target.pointer });
     }
     // Keywords next to `$ref` apply too (2020-12; draft-07 tools vary): treat them as an allOf.
     const siblings = this.siblingsOf(raw);

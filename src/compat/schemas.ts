@@ -6,6 +6,7 @@ import type { CompatibilityMode } from '../model/types.js';
 import { RefResolver, type LoadedFile } from '../schema/refs.js';
 import { PairChecker, type SchemaFinding } from './pair.js';
 import type { Policy } from './rules.js';
+import type { ReadProblem } from './schema-node.js';
 
 export interface SchemaPairOptions {
   readonly mode: CompatibilityMode;
@@ -23,7 +24,7 @@ export interface SchemaPairResult {
   readonly compatible: boolean;
   readonly findings: readonly SchemaFinding[];
   /** `$ref`s that could not be resolved: the input is invalid. */
-  readonly problems: readonly { file: string; ref: string; message: string }[];
+  readonly problems: readonly ReadProblem[];
 }
 
 const noFiles = (abs: string): LoadedFile => ({ ok: false, reason: `${abs} is not available` });

@@ -28,7 +28,9 @@
 // - keys the careful path refuses or converts differently: `__proto__`, `constructor`,
 //   `prototype`, a null key (js-yaml would turn it into "null", `yaml` into ""), keys longer than
 //   1024 characters (an error in `yaml`'s strict mode);
-// - an empty document (E_EMPTY_FILE is the careful path's), or one that is a single scalar.
+// - an empty document (E_EMPTY_FILE is the careful path's), or one that is a single scalar;
+// - mappings and lists nested more than MAX_NESTING_DEPTH deep (E_NESTING_TOO_DEEP is the careful
+//   path's; js-yaml is stopped a few levels past the limit, before its recursion gets deep).
 // Plain scalars are resolved by our own YAML 1.2 core schema (below), with the same tests and
 // conversions as `yaml`'s core schema: js-yaml's CORE_SCHEMA differs in details (`0b101`,
 // `-0x1F` are numbers there, strings in YAML 1.2 and in `yaml`).
@@ -36,7 +38,7 @@
 // generated documents.
 
 import jsYaml from 'js-yaml';
-import { FORBIDDEN_KEYS } from './limits.js';
+import { FORBIDDEN_KEYS, MAX_NESTING_DEPTH } from './limits.js';
 
 /** Resolvers of the YAML 1.2 core schema (spec 10.3.2), in `yaml`'s order and with its conversions. */
 const coreNull = new jsYaml.Type('tag:yaml.org,2002:null', {
@@ -125,7 +127,11 @@ export function fastParse(text: string): { value: unknown } | undefined {
   const flows = new FlowCheck(text);
   let value: unknown;
   try {
-    value = jsYaml.load(text, { schema: CORE_1_2, listener: flows.listener });
+    // js-yaml counts every node it opens (scalars too, and a flow mapping's key stays open while
+    // its value is read): a document at MAX_NESTING_DEPTH opens MAX + 2. Past that it stops with
+    // an error (its own default is 100); keysAreSafe gives the exact verdict for what gets through.
+    // (`maxDepth` is js-yaml 4.3's option; @types/js-yaml does not know it yet.)
+    value = jsYaml.load(text, { schema: CORE_1_2, listener: flows.listener, maxDepth: MAX_NESTING_DEPTH + 3 } as jsYaml.LoadOptions);
   } catch {
     return undefined;
   }
@@ -195,19 +201,31 @@ function skipSpaceAndComments(text: string, i: number, end: number): number {
   return i;
 }
 
+/** No key the careful path refuses or converts differently, and no nesting deeper than the limit. */
 function keysAreSafe(root: unknown): boolean {
   const stack: unknown[] = [root];
+  const depths: number[] = [1];
   while (stack.length > 0) {
     const v = stack.pop();
+    const depth = depths.pop() as number;
     if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_NESTING_DEPTH) return false;
     if (Array.isArray(v)) {
-      for (const item of v) if (item !== null && typeof item === 'object') stack.push(item);
+      for (const item of v) {
+        if (item !== null && typeof item === 'object') {
+          stack.push(item);
+          depths.push(depth + 1);
+        }
+      }
       continue;
     }
     for (const key of Object.keys(v)) {
       if (FORBIDDEN_KEYS.has(key) || key === 'null' || key === '<<' || key.length > MAX_KEY_LENGTH) return false;
       const item = (v as Record<string, unknown>)[key];
-      if (item !== null && typeof item === 'object') stack.push(item);
+      if (item !== null && typeof item === 'object') {
+        stack.push(item);
+        depths.push(depth + 1);
+      }
     }
   }
   return true;

@@ -9,13 +9,15 @@
 // node's position, checked node by node. EDASAGA_CAREFUL_YAML=1 forces the careful path (to
 // compare the two, or to rule the fast path out when chasing a problem).
 
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { CST, Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { checkText } from './decode-text.js';
 import { fastParse } from './fast-parse.js';
-import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
+import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from './limits.js';
 import { formatBytes } from './read-source.js';
 import { yamlLib } from './yaml-lib.js';
+
+type CstToken = CST.Token;
 
 export interface ParsedSource {
   readonly file: string;
@@ -56,14 +58,63 @@ export class LazyTreeSource implements ParsedSource {
 
 /** `yaml`'s syntax tree of `text`, with the options the careful path parses with. */
 export function buildTree(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
-  const { LineCounter, parseDocument } = yamlLib();
+  const tree = guardedTree(text);
+  // Only files the fast path took get here, and it takes none nested too deep.
+  if ('tooDeepAt' in tree) throw new Error(`buildTree: nesting deeper than ${MAX_NESTING_DEPTH} at offset ${tree.tooDeepAt}`);
+  return tree;
+}
+
+/**
+ * What `parseDocument` does (yaml's Lexer, Parser and Composer), with the nesting depth watched on
+ * the way: the Lexer and Parser keep their own stacks, but the Composer and toJS recurse per
+ * level, and V8 dies of "out of memory" rather than throwing when a regular expression is
+ * compiled near the end of the stack. So a document nesting deeper than MAX_NESTING_DEPTH is
+ * stopped where its first too-deep collection opens, before anything recurses (and before the
+ * rest of a huge one is even lexed).
+ */
+function guardedTree(text: string): { doc: Document.Parsed; lineCounter: LineCounter } | { tooDeepAt: number; lineCounter: LineCounter } {
+  const { Composer, LineCounter, Lexer, Parser, YAMLParseError } = yamlLib();
   const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // as Parser.parse does before its first lexeme
+  const tokens: CstToken[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    // parser.stack holds the open document and collections (and at most a scalar or two being read).
+    if (parser.stack.length > MAX_NESTING_DEPTH) {
+      const at = tooDeepCollection(parser.stack);
+      if (at !== undefined) return { tooDeepAt: at, lineCounter };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
   // Duplicate keys are found in one pass by parseCarefully: yaml's own `uniqueKeys` check compares
   // every key with every other key of its mapping, which takes seconds for a catalog with
   // thousands of messages. Merge keys (`<<: *base`) are allowed: catalogs use them to share
   // payload fragments.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
-  return { doc, lineCounter };
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      // As parseDocument reports a second document.
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  // compose(..., forceDoc = true) always ends with a document.
+  return { doc: doc as Document.Parsed, lineCounter };
+}
+
+const COLLECTIONS: ReadonlySet<string> = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/** Where the first collection deeper than the limit opens, if the parser's stack holds one. */
+function tooDeepCollection(stack: readonly CstToken[]): number | undefined {
+  let depth = 0;
+  for (const token of stack) {
+    if (!COLLECTIONS.has(token.type)) continue;
+    if (++depth > MAX_NESTING_DEPTH) return token.offset;
+  }
+  return undefined;
 }
 
 export interface ParseOutcome {
@@ -96,7 +147,14 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
 export function parseCarefully(file: string, text: string, what = 'file'): ParseOutcome {
   const diagnostics: Diagnostic[] = [];
   const { isScalar, visit } = yamlLib();
-  const { doc, lineCounter } = buildTree(text);
+  const tree = guardedTree(text);
+  if ('tooDeepAt' in tree) {
+    return {
+      parsed: undefined,
+      diagnostics: [{ ...err(file, 'E_NESTING_TOO_DEEP', tooDeepMessage(what)), ...position(tree.lineCounter, tree.tooDeepAt) }],
+    };
+  }
+  const { doc, lineCounter } = tree;
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
   for (const e of doc.errors) {
@@ -214,6 +272,11 @@ export function position(
   if (endOffset === undefined || endOffset <= offset) return { line: start.line, col: start.col };
   const end = lc.linePos(endOffset);
   return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+}
+
+/** The one message for a too-deep document, whichever check finds it. */
+function tooDeepMessage(what: string): string {
+  return `${what} nests mappings and lists more than ${MAX_NESTING_DEPTH} levels deep here: edasaga reads at most ${MAX_NESTING_DEPTH} (deeper documents are generated or hostile)`;
 }
 
 function err(file: string, code: string, message: string): Diagnostic {

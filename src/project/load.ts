@@ -13,7 +13,7 @@ import { readSourceFile } from '../loader/read-source.js';
 import type { ReadResult } from '../loader/read-source.js';
 import { SourceIndex } from '../loader/source-index.js';
 import { RefResolver } from '../schema/refs.js';
-import type { LoadedFile } from '../schema/refs.js';
+import { refFileLoader } from '../loader/ref-files.js';
 import { catalogFacts, checkCatalog } from '../validate/catalog-rules.js';
 import type { CatalogFacts } from '../validate/catalog-rules.js';
 import { asRecord, str } from '../validate/data.js';
@@ -117,17 +117,8 @@ function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: s
     refs = new RefResolver({
       catalogFile: catalog.file,
       catalogDocument: catalog.value,
-      loadFile: (abs): LoadedFile => {
-        fileOrder.push(abs);
-        const read = readRef(abs);
-        if (!read.ok) return { ok: false, reason: read.diagnostic.message.replace(/^schema file /, 'the file ') };
-        sources.addText(abs, read.text);
-        const outcome = parseYamlSource(abs, read.text, 'schema file');
-        diagnostics.push(...outcome.diagnostics);
-        if (!outcome.parsed) return { ok: false, reason: `${abs} could not be parsed` };
-        sources.add(outcome.parsed);
-        return { ok: true, value: outcome.parsed.value };
-      },
+      loadFile: refFileLoader({ read: readRef, sources, diagnostics, onFile: (abs) => fileOrder.push(abs) }),
+      root: { dir: dirname(catalog.file), label: "the catalog's folder" },
     });
     diagnostics.push(...structuralDiagnostics('catalog', catalog.value, catalog.file, sources));
     facts = catalogFacts(catalog.file, catalog.value);

@@ -8,7 +8,7 @@
 // Nothing is ever fetched over the network; absolute paths and URLs are refused. Resolution is
 // recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
 
-import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
@@ -27,7 +27,14 @@ export interface RefTarget extends SchemaLocation {
 
 export type RefResolution =
   | { readonly ok: true; readonly target: RefTarget }
-  | { readonly ok: false; readonly code: string; readonly message: string; readonly hint?: string };
+  | {
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      readonly hint?: string;
+      /** For a chain too long: every `file#pointer` on it (each is reported once, at its start). */
+      readonly chain?: readonly string[];
+    };
 
 /** A `$ref` that could not be resolved, located at the `$ref` keyword that names it. */
 export interface RefProblem extends SchemaLocation {
@@ -46,16 +53,22 @@ export interface RefResolverOptions {
   readonly catalogDocument: unknown;
   /** Reads and parses a referenced file (absolute path). Called at most once per file. */
   readonly loadFile: (absPath: string) => LoadedFile;
-  /** When set, references to files outside this folder are refused (`E_REF_OUTSIDE_FOLDER`). */
-  readonly confineTo?: string;
+  /**
+   * The folder referenced files must stay inside (absolute), and how to name it in messages
+   * ("the catalog's folder"): a `$ref` such as `../../etc/passwd` is refused, not read.
+   */
+  readonly root?: { readonly dir: string; readonly label: string };
 }
 
+/** Longest chain of `{ $ref }`-only schemas followed before giving up (a longer one is refused). */
 const MAX_CHAIN = 64;
 
 export class RefResolver {
   private readonly files = new Map<string, LoadedFile>();
   /** Answers by `fromFile` and `$ref`: a catalog repeats the same few refs thousands of times. */
   private readonly resolved = new Map<string, RefResolution>();
+  /** Schemas on a chain already reported as too long: one report per chain, not one per link. */
+  private readonly onReportedChain = new Set<string>();
 
   constructor(private readonly options: RefResolverOptions) {
     this.files.set(resolve(options.catalogFile), { ok: true, value: options.catalogDocument });
@@ -114,13 +127,13 @@ export class RefResolver {
         return { ok: false, code: 'E_UNRESOLVED_REF', message: `$ref "${ref}" is not a valid URI reference` };
       }
       targetFile = resolve(dirname(resolve(fromFile)), decoded);
-      const root = this.options.confineTo === undefined ? undefined : resolve(this.options.confineTo);
-      if (root !== undefined && targetFile !== root && !targetFile.startsWith(root.endsWith(sep) ? root : root + sep)) {
+      const root = this.options.root;
+      if (root && !isInside(root.dir, targetFile)) {
         return {
           ok: false,
-          code: 'E_REF_OUTSIDE_FOLDER',
-          message: `$ref "${ref}" leaves the folder of the document (${root}): only files beside it and below it are read`,
-          hint: 'copy the file next to the document and reference it as ./name.yaml',
+          code: 'E_REF_OUTSIDE_PROJECT',
+          message: `$ref "${ref}" leaves ${root.label}: edasaga reads referenced schema files only from inside it`,
+          hint: `move the schema into ${root.label} and reference it from there`,
         };
       }
     }
@@ -152,7 +165,7 @@ export class RefResolver {
   resolveChain(ref: string, fromFile: string): RefResolution {
     const seen = new Set<string>();
     let res = this.resolveRef(ref, fromFile);
-    for (let i = 0; res.ok && i < MAX_CHAIN; i++) {
+    for (let i = 0; res.ok; i++) {
       const key = `${res.target.file}#${res.target.pointer}`;
       if (seen.has(key)) {
         return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema` };
@@ -160,9 +173,39 @@ export class RefResolver {
       seen.add(key);
       const s = res.target.schema;
       if (!isSchemaObject(s) || typeof s['$ref'] !== 'string' || !isRefOnly(s)) return res;
+      if (i === MAX_CHAIN) {
+        return {
+          ok: false,
+          code: 'E_NESTING_TOO_DEEP',
+          message: `$ref "${ref}" starts a chain of more than ${MAX_CHAIN} schemas that are only references to the next one`,
+          chain: [...seen, ...this.restOfChain(s['$ref'], res.target.file, seen)],
+        };
+      }
       res = this.resolveRef(s['$ref'], res.target.file);
     }
     return res;
+  }
+
+  private leadsOntoReportedChain(ref: string, file: string): boolean {
+    if (this.onReportedChain.size === 0) return false;
+    const first = this.resolveRef(ref, file);
+    return first.ok && this.onReportedChain.has(`${first.target.file}#${first.target.pointer}`);
+  }
+
+  /** The `{ $ref }`-only schemas a chain goes on through, to its end or back to itself. */
+  private restOfChain(ref: string, fromFile: string, seen: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    const all = new Set(seen);
+    for (let res = this.resolveRef(ref, fromFile); res.ok; ) {
+      const key = `${res.target.file}#${res.target.pointer}`;
+      if (all.has(key)) break;
+      all.add(key);
+      out.push(key);
+      const s = res.target.schema;
+      if (!isSchemaObject(s) || typeof s['$ref'] !== 'string' || !isRefOnly(s)) break;
+      res = this.resolveRef(s['$ref'], res.target.file);
+    }
+    return out;
   }
 
   /**
@@ -172,10 +215,17 @@ export class RefResolver {
   checkRefs(schema: unknown, at: SchemaLocation, visitTarget?: (target: RefTarget) => void): RefProblem[] {
     const problems: RefProblem[] = [];
     const visited = new Set<string>([`${resolve(at.file)}#${at.pointer}`]);
-    const walk = (node: unknown, file: string, pointer: string): void => {
-      if (!isSchemaObject(node)) return;
+    // An explicit stack, not recursion: a chain of thousands of definitions, each referencing the
+    // next, is one path through the reference graph. Visited in the order recursion would take.
+    const stack: { node: unknown; file: string; pointer: string }[] = [{ node: schema, file: resolve(at.file), pointer: at.pointer }];
+    while (stack.length > 0) {
+      const { node, file, pointer } = stack.pop()!;
+      if (!isSchemaObject(node)) continue;
+      const next: { node: unknown; file: string; pointer: string }[] = [];
       const ref = node['$ref'];
-      if (ref !== undefined) {
+      // A `$ref` on (or onto) a chain of references already reported as too long was reported where the chain starts.
+      const reportedChain = this.onReportedChain.has(`${file}#${pointer}`) || (typeof ref === 'string' && this.leadsOntoReportedChain(ref, file));
+      if (ref !== undefined && !reportedChain) {
         const refPointer = pointer + '/$ref';
         if (typeof ref !== 'string') {
           problems.push({ file, pointer: refPointer, ref: String(ref), code: 'E_UNRESOLVED_REF', message: '$ref must be a string' });
@@ -183,6 +233,7 @@ export class RefResolver {
           const res = this.resolveChain(ref, file);
           if (!res.ok) {
             problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}) });
+            if (res.chain) for (const key of [`${file}#${pointer}`, ...res.chain]) this.onReportedChain.add(key);
           } else {
             // Walk the first hop too: intermediate `{ $ref }` nodes are part of the chain just checked.
             const first = this.resolveRef(ref, file);
@@ -191,14 +242,14 @@ export class RefResolver {
             if (!visited.has(key)) {
               visited.add(key);
               visitTarget?.(target);
-              walk(target.schema, target.file, target.pointer);
+              next.push({ node: target.schema, file: target.file, pointer: target.pointer });
             }
           }
         }
       }
-      forEachSubschema(node, (sub, path) => walk(sub, file, pointer + toPointer(path)));
-    };
-    walk(schema, resolve(at.file), at.pointer);
+      forEachSubschema(node, (sub, path) => next.push({ node: sub, file, pointer: pointer + toPointer(path) }));
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+    }
     return problems;
   }
 
@@ -266,6 +317,12 @@ export class RefResolver {
     }
     return f;
   }
+}
+
+/** Whether `file` is `dir` or below it. */
+export function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
 
 /** Whether a schema declares draft-07 (otherwise edasaga treats it as 2020-12). */

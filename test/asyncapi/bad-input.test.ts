@@ -37,7 +37,7 @@ describe('import asyncapi: bad input', () => {
 
   it('broken YAML', () => importFails(bad('broken.yaml'), 'E_YAML_SYNTAX', /broken\.yaml:3:10: error/));
 
-  it("a $ref that leaves the document's folder", () => importFails(join(FIXTURES, 'bad', 'outside', 'inner', 'escaping.yaml'), 'E_REF_OUTSIDE_FOLDER', /escaping\.yaml:9:11: error/));
+  it("a $ref that leaves the document's folder", () => importFails(join(FIXTURES, 'bad', 'outside', 'inner', 'escaping.yaml'), 'E_REF_OUTSIDE_PROJECT', /escaping\.yaml:9:11: error/));
 
   it('a link beside the document that leads out of its folder', async () => {
     const dir = mkdtempSync(join(work, 'link-'));

@@ -87,7 +87,7 @@ describe('check-compat --against (real git repository)', () => {
     commit('v3 adds giftNote');
     const r = await check({ against: 'HEAD~1', format: 'text' });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/check-compat: compatible \(\d+ schema pairs checked, policy lenient\); against HEAD~1/);
+    expect(r.out).toMatch(/check-compat: compatible \(\d+ schema pairs checked, policy instance\); against HEAD~1/);
   });
 
   it('a branch: changed topic and ordering key are breaking', async () => {

@@ -99,7 +99,7 @@ describe('check-compat on examples/order-system', () => {
     const r = await run({ catalog: file, mode: 'FULL' });
     expect(r.exitCode).toBe(1);
     expect(r.out).toMatch(/ACCEPTED_BREAK_UNKNOWN_RULE \[warning\] .*did you mean "PROPERTY_REMOVED_FROM_CLOSED_MODEL"\?/);
-    expect(r.out).toMatch(/2 incompatible changes in 1 message \(1 schema pair checked, policy lenient, 1 warning\)/);
+    expect(r.out).toMatch(/2 incompatible changes in 1 message \(1 schema pair checked, policy instance, 1 warning\)/);
   });
 
   it('transitive modes check every earlier version and name the failing pair', async () => {

@@ -67,6 +67,31 @@ describe('RefResolver.resolveRef', () => {
     expect(r.resolveRef('#money', catalogFile)).toMatchObject({ ok: false, message: expect.stringContaining('anchor') });
   });
 
+  it('refuses files outside its root folder without reading them', () => {
+    const seen: string[] = [];
+    const r = new RefResolver({ catalogFile, catalogDocument: catalog, loadFile: (abs) => (seen.push(abs), loadFile(abs)), root: { dir, label: "the catalog's folder" } });
+    expect(r.resolveRef('../etc/passwd', catalogFile)).toMatchObject({ ok: false, code: 'E_REF_OUTSIDE_PROJECT', message: expect.stringContaining("leaves the catalog's folder") });
+    expect(r.resolveRef('../proj-other/x.json', catalogFile)).toMatchObject({ ok: false, code: 'E_REF_OUTSIDE_PROJECT' });
+    expect(seen).toEqual([]);
+    // Inside the folder, `..` is fine, and so is a file whose name starts with two dots.
+    expect(r.resolveChain('./schemas/nested/deep.json', catalogFile)).toMatchObject({ ok: true });
+    expect(r.resolveRef('./..hidden.json', catalogFile)).toMatchObject({ ok: false, code: 'E_UNRESOLVED_REF' });
+    expect(seen).toEqual([join(dir, 'schemas/nested/deep.json'), join(dir, 'schemas/address.json'), join(dir, '..hidden.json')]);
+  });
+
+  it('refuses a chain of more than 64 `{ $ref }`-only schemas, naming every link once', () => {
+    const defs: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) defs[`R${i}`] = { $ref: `#/definitions/R${i + 1}` };
+    defs['R100'] = { type: 'string' };
+    const r = new RefResolver({ catalogFile, catalogDocument: { definitions: defs }, loadFile });
+    expect(r.resolveChain('#/definitions/R36', catalogFile)).toMatchObject({ ok: true });
+    const long = r.resolveChain('#/definitions/R0', catalogFile);
+    expect(long).toMatchObject({ ok: false, code: 'E_NESTING_TOO_DEEP' });
+    expect(!long.ok && long.chain?.length).toBe(101);
+    const problems = r.checkRefs({ $ref: '#/definitions/R0', definitions: defs }, { file: catalogFile, pointer: '' });
+    expect(problems.map((p) => [p.code, p.pointer])).toEqual([['E_NESTING_TOO_DEEP', '/$ref']]);
+  });
+
   it('never calls the loader for remote refs', () => {
     const seen: string[] = [];
     const r = new RefResolver({ catalogFile, catalogDocument: catalog, loadFile: (abs) => (seen.push(abs), loadFile(abs)) });

@@ -75,7 +75,7 @@ export function readSpec(path: string): ReadOutcome {
   const resolver = new RefResolver({
     catalogFile: file,
     catalogDocument: doc,
-    confineTo: dir,
+    root: { dir, label: "the AsyncAPI document's folder" },
     loadFile: (abs): LoadedFile => {
       // A symbolic link beside the document may still lead out of its folder.
       const real = realPath(abs);
