@@ -193,17 +193,7 @@ export class Consumer {
   }
 
   private context(envelope: EventEnvelope, tx: HandlerContext['tx'], attempt: number, now: number): HandlerContext {
-    const base = createUnitOfWork({
-      tx,
-      service: this.options.service,
-      source: this.options.source,
-      outbox: this.options.outbox,
-      logger: this.options.logger,
-      now,
-      clock: this.clock,
-      correlationid: envelope.correlationid,
-      causationid: envelope.id,
-    });
+    const base = createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid: envelope.correlationid, causationid: envelope.id });
     return Object.assign(base, { envelope, attempt }) as HandlerContext;
   }
 

@@ -5,6 +5,7 @@
 import { backoffDelay, type Backoff } from './backoff.js';
 import { transientKind } from './faults.js';
 import type { Logger } from './logger.js';
+import { sleep } from './sleep.js';
 
 export interface KeepTryingOptions {
   /** What is waited for, as the log says it: `PostgreSQL (schema order)`, `the broker (nats://...)`. */
@@ -40,13 +41,7 @@ export async function keepTrying<T>(fn: () => Promise<T>, options: KeepTryingOpt
       options.onWaiting?.(error);
       const delay = backoffDelay(backoff, attempt);
       options.logger.warn({ waitingFor: options.what, fault: describeFault(error), tries: attempt, retryInMs: delay }, `waiting for ${options.what}: ${describeFault(error)}; trying again in ${(delay / 1000).toFixed(1)} s`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        options.signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await sleep(delay, options.signal);
       if (isAborted(options.signal)) throw error;
     }
   }

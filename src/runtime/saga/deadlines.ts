@@ -91,6 +91,11 @@ export class SagaDeadlines<D> {
     return queued !== undefined && queued > 0 ? `${step.participant} has ${queued} message(s) to work through on ${command.message.topic}` : undefined;
   }
 
+  /** A history entry for an event that leaves the saga in its state. */
+  private noteInPlace(uow: UnitOfWork, saga: SagaInstance<D>, event: string, note: string, messageId?: string): Promise<void> {
+    return appendHistory(uow.tx, { sagaType: this.engine.name, sagaId: saga.id, at: uow.now, from: saga.state, to: saga.state, event, messageType: undefined, messageId, note });
+  }
+
   private async onDeadline(uow: UnitOfWork, saga: SagaInstance<D>, queues: Queues): Promise<void> {
     if (saga.deadlineKind === 'timeout') {
       const step = this.engine.stepOfState(saga.state);
@@ -98,17 +103,7 @@ export class SagaDeadlines<D> {
       if (step !== undefined && queued !== undefined) {
         // Not an attempt used: the deadline moves on, the send time (updatedAt) stays, which bounds the wait.
         await saveSaga(uow.tx, { ...saga, version: saga.version + 1, deadlineAt: uow.now + step.timeoutMs });
-        await appendHistory(uow.tx, {
-          sagaType: this.engine.name,
-          sagaId: saga.id,
-          at: uow.now,
-          from: saga.state,
-          to: saga.state,
-          event: 'waiting',
-          messageType: undefined,
-          messageId: saga.messageId,
-          note: `no reply yet, but ${queued}: waiting another ${step.timeoutMs} ms without using an attempt`,
-        });
+        await this.noteInPlace(uow, saga, 'waiting', `no reply yet, but ${queued}: waiting another ${step.timeoutMs} ms without using an attempt`, saga.messageId);
         return;
       }
     }
@@ -125,17 +120,7 @@ export class SagaDeadlines<D> {
       const delay = backoffDelayExact(policy.backoff, saga.attempt);
       const next: SagaInstance<D> = { ...saga, version: saga.version + 1, deadlineAt: uow.now + delay, deadlineKind: 'retry', updatedAt: uow.now };
       await saveSaga(uow.tx, next);
-      await appendHistory(uow.tx, {
-        sagaType: this.engine.name,
-        sagaId: saga.id,
-        at: uow.now,
-        from: saga.state,
-        to: saga.state,
-        event: 'timeout',
-        messageType: undefined,
-        messageId: undefined,
-        note: `attempt ${saga.attempt} of ${policy.maxAttempts} got no reply; sending again in ${delay} ms`,
-      });
+      await this.noteInPlace(uow, saga, 'timeout', `attempt ${saga.attempt} of ${policy.maxAttempts} got no reply; sending again in ${delay} ms`);
       return;
     }
     const t = this.engine.transition(saga.state, { kind: 'timeout-exhausted' });

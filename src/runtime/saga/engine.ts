@@ -248,16 +248,7 @@ export class SagaEngine<D = unknown> {
 
   /** @internal */
   unitOfWork(tx: Tx, now: number, correlationid: string): UnitOfWork {
-    return createUnitOfWork({
-      tx,
-      service: this.options.service,
-      source: this.options.source,
-      outbox: this.options.outbox,
-      logger: this.options.logger,
-      now,
-      clock: this.clock,
-      correlationid,
-    });
+    return createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid });
   }
 
   /**

@@ -2,6 +2,9 @@
 // turning a thrown error into a retry, enforcing the delivery cap, waiting out a retry delay while
 // keeping the broker's lease alive, and the headers a dead letter carries.
 import type { Delivery, DeliveryOutcome, TransportMessage } from '../transport.js';
+import { sleep } from '../sleep.js';
+
+export { sleep };
 
 export interface BrokerDeliveryOptions {
   /**
@@ -65,19 +68,6 @@ export async function waitWithKeepAlive(
     if (!signal.aborted && Date.now() < until) await keepAlive();
   }
   return false;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /** Headers of a message moved to the dead-letter topic: the original ones plus why and where from. */

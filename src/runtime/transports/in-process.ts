@@ -12,6 +12,8 @@ import {
   type Transport,
   type TransportMessage,
 } from '../transport.js';
+import { sleep } from '../sleep.js';
+import { KeyedDispatcher } from './keyed-dispatcher.js';
 
 export interface DeadLetter {
   readonly group: string;
@@ -71,13 +73,6 @@ class TopicLog {
   }
 }
 
-interface KeyQueue {
-  readonly items: { message: TransportMessage; attempt: number }[];
-  /** A worker is delivering this queue (or waiting for a retry delay). */
-  running: boolean;
-  timer: NodeJS.Timeout | undefined;
-}
-
 class Member implements Subscription {
   closed = false;
   readonly inFlight = new Set<Promise<unknown>>();
@@ -99,16 +94,37 @@ class Member implements Subscription {
 class GroupState {
   readonly members: Member[] = [];
   private nextMember = 0;
-  readonly queues = new Map<string, KeyQueue>();
+  readonly dispatcher: KeyedDispatcher<undefined>;
 
   constructor(
     readonly name: string,
     private readonly transport: InProcessTransport,
-  ) {}
+  ) {
+    this.dispatcher = new KeyedDispatcher<undefined>({
+      deliver: async (pending) => {
+        const member = this.pickMember(pending.message.topic);
+        // Nobody in the group reads the topic (yet): the key waits for addMember's resume().
+        if (member === undefined) return undefined;
+        const work = this.transport.deliver(member, { message: pending.message, attempt: pending.attempt }, this.name);
+        member.inFlight.add(work);
+        try {
+          return await work;
+        } finally {
+          member.inFlight.delete(work);
+        }
+      },
+      wait: (ms) => this.transport.wait(ms),
+      settle: async (pending, outcome) => {
+        if (outcome.kind === 'dead-letter') this.transport.recordDeadLetter({ group: this.name, message: pending.message, attempts: pending.attempt, reason: outcome.reason });
+        return true;
+      },
+      stopped: () => this.transport.closed,
+    });
+  }
 
   addMember(member: Member): void {
     this.members.push(member);
-    for (const [queueId, queue] of this.queues) this.kick(queueId, queue);
+    this.dispatcher.resume();
   }
 
   removeMember(member: Member): void {
@@ -118,20 +134,7 @@ class GroupState {
 
   enqueue(message: TransportMessage): void {
     // A NUL byte cannot occur in a topic name, so the pair is unambiguous.
-    const queueId = `${message.topic}\u0000${message.key}`;
-    let queue = this.queues.get(queueId);
-    if (queue === undefined) {
-      queue = { items: [], running: false, timer: undefined };
-      this.queues.set(queueId, queue);
-    }
-    queue.items.push({ message, attempt: 1 });
-    this.kick(queueId, queue);
-  }
-
-  kick(queueId: string, queue: KeyQueue): void {
-    if (queue.running || queue.items.length === 0 || this.members.length === 0 || this.transport.closed) return;
-    queue.running = true;
-    void this.drain(queueId, queue);
+    this.dispatcher.push(`${message.topic}\u0000${message.key}`, { handle: undefined, message, attempt: 1, counted: 1 });
   }
 
   /** Round-robin over the members that subscribed to the topic. */
@@ -143,56 +146,13 @@ class GroupState {
     }
     return undefined;
   }
-
-  /** Delivers the queue's messages one after another until it is empty, waits, or has no member. */
-  private async drain(queueId: string, queue: KeyQueue): Promise<void> {
-    for (;;) {
-      const head = queue.items[0];
-      if (head === undefined || this.transport.closed) break;
-      const member = this.pickMember(head.message.topic);
-      if (member === undefined) break;
-      const delivery: Delivery = { message: head.message, attempt: head.attempt };
-      const work = this.transport.deliver(member, delivery, this.name);
-      member.inFlight.add(work);
-      let outcome: DeliveryOutcome;
-      try {
-        outcome = await work;
-      } finally {
-        member.inFlight.delete(work);
-      }
-      if (outcome.kind === 'ack') {
-        queue.items.shift();
-      } else if (outcome.kind === 'dead-letter') {
-        queue.items.shift();
-        this.transport.recordDeadLetter({ group: this.name, message: head.message, attempts: head.attempt, reason: outcome.reason });
-      } else {
-        head.attempt += 1;
-        if (outcome.delayMs > 0) {
-          queue.timer = setTimeout(() => {
-            queue.timer = undefined;
-            queue.running = false;
-            this.kick(queueId, queue);
-          }, outcome.delayMs);
-          return;
-        }
-      }
-    }
-    queue.running = false;
-    if (queue.items.length === 0) this.queues.delete(queueId);
-  }
-
-  stopTimers(): void {
-    for (const queue of this.queues.values()) {
-      if (queue.timer !== undefined) clearTimeout(queue.timer);
-      queue.timer = undefined;
-      queue.running = false;
-    }
-  }
 }
 
 export class InProcessTransport implements Transport {
   readonly name = 'in-process';
   closed = false;
+  /** Ends the retry waits at close. */
+  private readonly closing = new AbortController();
   private readonly topics = new Map<string, TopicLog>();
   private readonly groups = new Map<string, GroupState>();
   private readonly members = new Set<Member>();
@@ -259,9 +219,7 @@ export class InProcessTransport implements Transport {
     const state = this.groups.get(group);
     const log = this.topics.get(topic);
     if (state === undefined || log === undefined) return undefined;
-    let queued = 0;
-    for (const queue of state.queues.values()) queued += queue.items.filter((item) => item.message.topic === topic).length;
-    return log.end - (log.cursors.get(state) ?? log.end) + queued;
+    return log.end - (log.cursors.get(state) ?? log.end) + state.dispatcher.count((pending) => pending.message.topic === topic);
   }
 
   /** Messages given up on, oldest first (optionally of one group). */
@@ -272,7 +230,7 @@ export class InProcessTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const group of this.groups.values()) group.stopTimers();
+    this.closing.abort();
     await Promise.allSettled([...this.members].map((member) => member.close()));
     this.members.clear();
   }
@@ -285,6 +243,12 @@ export class InProcessTransport implements Transport {
       this.onHandlerError?.(error, delivery, group);
       return { kind: 'retry', delayMs: this.errorRetryDelayMs };
     }
+  }
+
+  /** @internal Waits out a retry delay; false when the transport closed meanwhile. */
+  async wait(ms: number): Promise<boolean> {
+    if (ms > 0) await sleep(ms, this.closing.signal);
+    return !this.closed;
   }
 
   /** @internal */

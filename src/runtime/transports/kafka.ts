@@ -24,6 +24,7 @@ import {
   sleep,
   waitWithKeepAlive,
 } from './broker-delivery.js';
+import { KeyedDispatcher } from './keyed-dispatcher.js';
 
 export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   /** `host:port` of the bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
@@ -369,6 +370,13 @@ class KafkaSubscription implements Subscription {
     return this.closing;
   }
 
+  /**
+   * Handles one fetched batch of a partition through the keyed dispatcher: with
+   * `keysConsumedConcurrently` 1 the partition is one queue (strictly offset order), above it one
+   * queue per key, that many at once. An offset is resolved only once it and every earlier message
+   * of the batch are done (the dispatcher's settle hook keeps that watermark), so a crash redelivers
+   * whatever was not finished (the inbox absorbs the repeats).
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
@@ -376,59 +384,29 @@ class KafkaSubscription implements Subscription {
     if (records.length === 0) return;
     const stopped = (): boolean => this.abort.signal.aborted || !payload.isRunning() || payload.isStale();
     // Heartbeats go on while handlers run, so slow handlers do not cost the membership. A failed
-    // beat (rebalance) is seen again by the explicit heartbeats between messages.
+    // beat (rebalance) is seen again by the explicit heartbeats of the retry waits and the end.
     const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
-    try {
-      const concurrency = Math.max(1, this.config.keysConsumedConcurrently ?? 1);
-      if (concurrency === 1) {
-        for (const record of records) {
-          if (stopped() || !(await this.deliver(batch.topic, batch.partition, record, payload))) return;
-          payload.resolveOffset(record.offset);
-          await payload.commitOffsetsIfNecessary();
-          await payload.heartbeat();
-        }
-        return;
-      }
-      await this.handleByKey(records, concurrency, stopped, payload);
-    } finally {
-      clearInterval(beating);
-    }
-  }
-
-  /**
-   * Handles the batch's keys concurrently (at most `concurrency` at once), each key's messages one
-   * after another. An offset is resolved only once it and every earlier message of the batch are
-   * done, so a crash redelivers whatever was not finished (the inbox absorbs the repeats).
-   */
-  private async handleByKey(
-    records: readonly KafkaMessage[],
-    concurrency: number,
-    stopped: () => boolean,
-    payload: EachBatchPayload,
-  ): Promise<void> {
-    const { batch } = payload;
-    const byKey = new Map<string, number[]>();
-    records.forEach((record, index) => {
-      const key = record.key === null ? '' : record.key.toString('latin1');
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [index]);
-      else list.push(index);
-    });
     const done = new Array<boolean>(records.length).fill(false);
     let resolved = 0;
-    let failure: unknown;
     let committing: Promise<void> = Promise.resolve();
-    const queues = [...byKey.values()];
-    let nextQueue = 0;
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        const queue = queues[nextQueue++];
-        if (queue === undefined) return;
-        for (const index of queue) {
-          if (failure !== undefined || stopped()) return;
-          const record = records[index]!;
-          if (!(await this.deliver(batch.topic, batch.partition, record, payload))) return;
-          done[index] = true;
+    const attemptKey = (index: number): string => `${batch.topic}\u0000${batch.partition}\u0000${records[index]!.offset}`;
+    const concurrency = Math.max(1, this.config.keysConsumedConcurrently ?? 1);
+    const dispatcher = new KeyedDispatcher<number>(
+      {
+        deliver: async (pending) => {
+          // Kept across a rebalance that hands the partition back to this member.
+          this.attempts.set(attemptKey(pending.handle), { all: pending.attempt, counted: pending.counted });
+          const outcome = await decide(this.options.handle, { message: pending.message, attempt: pending.attempt }, this.options.group, this.config, pending.counted);
+          if (outcome.kind === 'retry' && outcome.transient === true) this.attempts.set(attemptKey(pending.handle), { all: pending.attempt, counted: pending.counted - 1 });
+          return outcome;
+        },
+        // The key waits here; heartbeats keep the membership. A heartbeat that reports a rebalance
+        // throws, which makes kafkajs give the partition up with this offset uncommitted.
+        wait: async (ms) => (await waitWithKeepAlive(ms, this.abort.signal, payload.heartbeat, heartbeatEveryMs)) && !stopped(),
+        settle: async (pending, outcome) => {
+          if (outcome.kind === 'dead-letter' && !(await this.moveToDeadLetter(pending.message, pending.attempt, outcome.reason, payload))) return false;
+          this.attempts.delete(attemptKey(pending.handle));
+          done[pending.handle] = true;
           let advanced = false;
           while (resolved < records.length && done[resolved]) {
             resolved += 1;
@@ -439,43 +417,25 @@ class KafkaSubscription implements Subscription {
             // One commit at a time; kafkajs commits only when its interval has passed.
             committing = committing.then(() => payload.commitOffsetsIfNecessary()).catch(() => undefined);
           }
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, queues.length) }, () =>
-        worker().catch((error: unknown) => {
-          failure ??= error;
-        }),
-      ),
+          // Throttled by kafkajs to its interval; throws on a rebalance, which ends the batch here.
+          await payload.heartbeat();
+          return true;
+        },
+        stopped,
+      },
+      concurrency,
     );
-    await committing;
-    if (failure !== undefined) throw failure;
-    await payload.heartbeat();
-  }
-
-  /** Delivers one record until it is acked or dead-lettered; false when the partition is given up first. */
-  private async deliver(topic: string, partition: number, record: KafkaMessage, payload: EachBatchPayload): Promise<boolean> {
-    const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
-    const message = toTransportMessage(topic, record);
-    const attemptKey = `${topic}\u0000${partition}\u0000${record.offset}`;
-    for (;;) {
-      const seen = this.attempts.get(attemptKey) ?? { all: 0, counted: 0 };
-      const attempt = seen.all + 1;
-      const counted = seen.counted + 1;
-      this.attempts.set(attemptKey, { all: attempt, counted });
-      const outcome = await decide(this.options.handle, { message, attempt }, this.options.group, this.config, counted);
-      if (outcome.kind === 'retry') {
-        if (outcome.transient === true) this.attempts.set(attemptKey, { all: attempt, counted: counted - 1 });
-        // The key waits here; heartbeats keep the membership. A heartbeat that reports a
-        // rebalance throws, which makes kafkajs give the partition up with this offset uncommitted.
-        const waited = await waitWithKeepAlive(outcome.delayMs, this.abort.signal, payload.heartbeat, heartbeatEveryMs);
-        if (!waited || !payload.isRunning() || payload.isStale()) return false;
-        continue;
-      }
-      if (outcome.kind === 'dead-letter' && !(await this.moveToDeadLetter(message, attempt, outcome.reason, payload))) return false;
-      this.attempts.delete(attemptKey);
-      return true;
+    try {
+      records.forEach((record, index) => {
+        const seen = this.attempts.get(attemptKey(index)) ?? { all: 0, counted: 0 };
+        const key = concurrency === 1 ? '' : record.key === null ? '' : record.key.toString('latin1');
+        dispatcher.push(key, { handle: index, message: toTransportMessage(batch.topic, record), attempt: seen.all + 1, counted: seen.counted + 1 });
+      });
+      await dispatcher.idle();
+      await committing;
+      await payload.heartbeat();
+    } finally {
+      clearInterval(beating);
     }
   }
 

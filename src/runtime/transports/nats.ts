@@ -13,7 +13,6 @@
 import type { JetStreamClient, JetStreamManager, Msg, MsgHdrs, NatsConnection, Subscription as NatsCoreSubscription } from 'nats';
 import {
   deadLetterTopic,
-  type DeliveryOutcome,
   type SubscribeOptions,
   type Subscription,
   type Transport,
@@ -27,6 +26,7 @@ import {
   decide,
   sleep,
 } from './broker-delivery.js';
+import { KeyedDispatcher, type Pending } from './keyed-dispatcher.js';
 
 export interface NatsTransportOptions extends BrokerDeliveryOptions {
   /** Server URL(s), e.g. `nats://127.0.0.1:4222`. */
@@ -261,20 +261,11 @@ const CONSUMER_NOT_FOUND = 10014;
 /** How long after its expiry a pull is given up on when the server's closing status never came. */
 const PULL_END_GRACE_MS = 2000;
 
+/** The transport's handle on a message it holds (its Pending's attempt starts at the server's count). */
 interface Held {
   /** The latest delivery of the message: acks go to it. */
   msg: Pulled;
   readonly id: string;
-  readonly message: TransportMessage;
-  /** Deliveries so far (the server's count, then one more per local retry). */
-  attempt: number;
-  /** Those that count toward the delivery cap: all but the local retries after a transient fault. */
-  counted: number;
-}
-
-interface KeyQueue {
-  readonly items: Held[];
-  worker: Promise<void> | undefined;
 }
 
 class NatsSubscription implements Subscription {
@@ -282,9 +273,9 @@ class NatsSubscription implements Subscription {
   private readonly pulls: Promise<void>[] = [];
   /** Resolved when a held message is settled, to wake a pull loop waiting for room. */
   private room: { promise: Promise<void>; resolve: () => void } | undefined;
-  private readonly queues = new Map<string, KeyQueue>();
+  private readonly dispatcher: KeyedDispatcher<Held>;
   /** Every message received and not yet acked or nak'd, by topic and stream sequence. */
-  private readonly held = new Map<string, Held>();
+  private readonly held = new Map<string, Pending<Held>>();
   private keepAlive: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly durable: string;
@@ -294,6 +285,36 @@ class NatsSubscription implements Subscription {
     private readonly options: SubscribeOptions,
   ) {
     this.durable = durableName(options.group);
+    const config = transport.options;
+    const cap = config.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    this.dispatcher = new KeyedDispatcher<Held>({
+      // A message the server has delivered more often than the cap (crash loops) is not handed over again.
+      deliver: (pending) =>
+        pending.counted > cap
+          ? Promise.resolve({ kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts; redelivered ${pending.attempt} times)` })
+          : decide(this.options.handle, { message: pending.message, attempt: pending.attempt }, this.options.group, config, pending.counted),
+      wait: async (ms) => {
+        await sleep(ms, this.abort.signal);
+        return !this.abort.signal.aborted;
+      },
+      settle: async (pending, outcome) => {
+        if (outcome.kind === 'dead-letter') {
+          try {
+            await this.transport.publishDeadLetter(pending.message, this.options.group, pending.attempt, outcome.reason);
+          } catch (error) {
+            // Not moved yet: keep the message and try again shortly.
+            config.onDeadLetterError?.(error, pending.message, this.options.group);
+            await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
+            return false;
+          }
+        }
+        this.answer(pending.handle.msg, ACK);
+        this.held.delete(pending.handle.id);
+        this.wake();
+        return true;
+      },
+      stopped: () => this.abort.signal.aborted,
+    });
   }
 
   async start(): Promise<void> {
@@ -304,7 +325,7 @@ class NatsSubscription implements Subscription {
     }
     // Progress acks stop the server from redelivering what waits in a local queue or a retry delay.
     this.keepAlive = setInterval(() => {
-      for (const held of this.held.values()) this.answer(held.msg, WORKING);
+      for (const held of this.held.values()) this.answer(held.handle.msg, WORKING);
     }, Math.max(200, Math.floor(ackWaitMs / 3)));
   }
 
@@ -370,14 +391,10 @@ class NatsSubscription implements Subscription {
       // A pull request is not cancelled early: messages the server sent for it would be lost until
       // ack_wait ran out. The loops stop after their current (short) request has expired.
       await Promise.allSettled(this.pulls);
-      for (;;) {
-        const working = [...this.queues.values()].flatMap((queue) => (queue.worker === undefined ? [] : [queue.worker]));
-        if (working.length === 0) break;
-        await Promise.allSettled(working);
-      }
+      await this.dispatcher.idle().catch(() => undefined);
       // What is left was not handled: hand it back in stream order so the next member keeps key order.
-      const left = [...this.held.values()].sort((a, b) => a.msg.seq - b.msg.seq);
-      for (const held of left) this.answer(held.msg, NAK);
+      const left = [...this.held.values()].sort((a, b) => a.handle.msg.seq - b.handle.msg.seq);
+      for (const held of left) this.answer(held.handle.msg, NAK);
       this.held.clear();
       clearInterval(this.keepAlive);
       await this.transport.connection.flush().catch(() => undefined);
@@ -525,62 +542,15 @@ class NatsSubscription implements Subscription {
     if (already !== undefined) {
       // The server redelivered something still held here (a progress ack came too late): it is
       // already queued, so only its newest delivery is kept for the ack.
-      already.msg = msg;
+      already.handle.msg = msg;
       return;
     }
     const message = toTransportMessage(topic, msg.msg);
-    const held: Held = { msg, id, message, attempt: msg.deliveryCount, counted: msg.deliveryCount };
+    const held: Pending<Held> = { handle: { msg, id }, message, attempt: msg.deliveryCount, counted: msg.deliveryCount };
     this.held.set(id, held);
     // Arrived while closing: held, not handled; close() naks it with the rest, in stream order.
     if (this.abort.signal.aborted) return;
-    const queueId = `${topic}\u0000${message.key}`;
-    let queue = this.queues.get(queueId);
-    if (queue === undefined) this.queues.set(queueId, (queue = { items: [], worker: undefined }));
-    queue.items.push(held);
-    if (queue.worker === undefined) this.startWorker(queueId, queue);
-  }
-
-  private startWorker(queueId: string, queue: KeyQueue): void {
-    queue.worker = this.drain(queue).finally(() => {
-      queue.worker = undefined;
-      // A message may have been queued between the worker's last look and this callback.
-      if (queue.items.length === 0) this.queues.delete(queueId);
-      else if (!this.abort.signal.aborted) this.startWorker(queueId, queue);
-    });
-  }
-
-  /** Delivers one key's messages one after another, waiting out retries in place. */
-  private async drain(queue: KeyQueue): Promise<void> {
-    const config = this.transport.options;
-    const cap = config.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-    for (;;) {
-      const head = queue.items[0];
-      if (head === undefined || this.abort.signal.aborted) return;
-      const outcome: DeliveryOutcome =
-        head.counted > cap
-          ? { kind: 'dead-letter', reason: `delivery cap reached (${cap} attempts; redelivered ${head.attempt} times)` }
-          : await decide(this.options.handle, { message: head.message, attempt: head.attempt }, this.options.group, config, head.counted);
-      if (outcome.kind === 'retry') {
-        head.attempt += 1;
-        if (outcome.transient !== true) head.counted += 1;
-        await sleep(outcome.delayMs, this.abort.signal);
-        continue;
-      }
-      if (outcome.kind === 'dead-letter') {
-        try {
-          await this.transport.publishDeadLetter(head.message, this.options.group, head.attempt, outcome.reason);
-        } catch (error) {
-          // Not moved yet: keep the message and try again shortly.
-          config.onDeadLetterError?.(error, head.message, this.options.group);
-          await sleep(config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS, this.abort.signal);
-          continue;
-        }
-      }
-      this.answer(head.msg, ACK);
-      this.held.delete(head.id);
-      queue.items.shift();
-      this.wake();
-    }
+    this.dispatcher.push(`${topic}\u0000${message.key}`, held);
   }
 }
 
