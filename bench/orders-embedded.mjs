@@ -121,7 +121,7 @@ try {
   async function runHttp(count) {
     const dataDir = join(project.dir, 'data-http');
     const port = 42000 + Math.floor(Math.random() * 2000);
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: project.dir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/generated/main.ts'], { cwd: project.dir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}`;
     try {
       for (let i = 0; !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) {

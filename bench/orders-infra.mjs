@@ -107,7 +107,7 @@ function groupCpuMs(rootPid, transport) {
 
 function serviceOf(pid) {
   try {
-    const match = /src\/services\/([^/]+)\/main/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    const match = /src\/generated\/mains\/([^/.]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     return match?.[1];
   } catch {
     return undefined;
@@ -178,7 +178,7 @@ const project = generateProject('infra');
 // BENCH_RUNTIME_REV=<git rev>: run the project on the runtime (src/runtime) of that revision instead
 // of the working tree's, to compare before and after on the same machine state.
 if (process.env.BENCH_RUNTIME_REV) {
-  const target = join(project.dir, 'src', 'edasaga-runtime');
+  const target = join(project.dir, 'src', 'generated', 'runtime');
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   execSync(`git -C ${JSON.stringify(REPO)} archive ${process.env.BENCH_RUNTIME_REV} src/runtime | tar -x --strip-components=2 -C ${JSON.stringify(target)}`);
@@ -206,7 +206,7 @@ try {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(REPO, 'bench', 'pg-commit-counter.mjs')).href}`.trim(),
       PG_COUNT_DIR: countDir,
     };
-    const system = spawn(process.execPath, ['scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const system = spawn(process.execPath, ['src/generated/scripts/start-dev.mjs'], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let stopping = false;
     // BENCH_SERVICE_LOG=<file>: keep all the services' output there (debugging; V8 traces).

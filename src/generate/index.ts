@@ -12,6 +12,8 @@ import { validatorJob } from './emit/validators.js';
 import { precompileValidators } from './precompile.js';
 import type { BundleProblem } from './bundle.js';
 import { applyPlan, parseManifest, sha256, type WriteResult } from './writer.js';
+import { readExistingProject } from './existing.js';
+import { movedTo } from './project/legacy.js';
 
 export { planProject, emitMessaging, checkPlannedPath } from './planner.js';
 export { applyPlan, sha256, parseManifest, type WriteResult, type FileChange, type Conflict } from './writer.js';
@@ -47,6 +49,7 @@ export async function planGeneration(project: Project, options: Omit<GenerateOpt
   const planOptions = {
     ...(options.bundle === undefined ? {} : { bundle: options.bundle }),
     ...(options.emitters === undefined ? {} : { emitters: options.emitters }),
+    ...(options.outDir === undefined ? {} : { existing: readExistingProject(options.outDir) }),
   };
   let precompiled: Map<string, Precompiled> | undefined;
   if (nameProblems(project).length === 0) {
@@ -130,6 +133,15 @@ export function renderOutcome(outcome: GenerateOutcome, options: { readonly chec
     const [verb, past] = VERB[change.kind] ?? [change.kind, change.kind];
     const added = change.added === undefined ? '' : ` (+ ${change.added.join(', ')})`;
     lines.push(`${hypothetical ? `would ${verb}` : past} ${change.path}${change.ownership === 'user' ? ' [yours]' : ''}${added}`);
+  }
+  const created = new Set(result.changes.filter((c) => c.kind === 'create').map((c) => c.path));
+  const moved = result.changes.filter((c) => c.kind === 'delete' && created.has(movedTo(c.path) ?? ''));
+  if (moved.length > 0) {
+    const runtime = moved.filter((c) => c.path.startsWith('src/edasaga-runtime/')).length;
+    const others = moved.filter((c) => !c.path.startsWith('src/edasaga-runtime/')).map((c) => `${c.path} -> ${movedTo(c.path)}`);
+    lines.push(
+      `${hypothetical ? 'would move' : 'moved'} ${moved.length} of edasaga's files into src/generated/ (${[...(runtime > 0 ? [`src/edasaga-runtime/ -> src/generated/runtime/, ${runtime} files`] : []), ...others].join('; ')}); none of your files was moved or changed`,
+    );
   }
   for (const conflict of result.conflicts) lines.push(`edited ${conflict.path}: ${conflict.message}`);
   for (const notice of result.notices) lines.push(`warning: ${notice}`);

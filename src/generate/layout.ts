@@ -4,9 +4,14 @@
 import { pathSegment } from './names.js';
 
 export const MANIFEST_PATH = '.edasaga/manifest.json';
-/** The runtime (src/runtime of edasaga), copied verbatim into generated projects by the project emitter. */
-export const RUNTIME_DIR = 'src/edasaga-runtime';
+/**
+ * Everything edasaga owns in a generated project lives under this one folder (the runtime, the
+ * messages, the wiring, the entry points, the scripts and the docs); everything outside it is the
+ * user's (handlers, migrations, saga builders, tests, package.json, README).
+ */
 export const GENERATED_DIR = 'src/generated';
+/** The runtime (src/runtime of edasaga), copied verbatim by the project emitter; its public entry is index.ts. */
+export const RUNTIME_DIR = `${GENERATED_DIR}/runtime`;
 
 export const layout = {
   index: `${GENERATED_DIR}/index.ts`,

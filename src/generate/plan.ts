@@ -2,6 +2,7 @@
 // decides what reaches the disk (manifest, hashes, user-owned files), so emitters stay pure.
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { JsonSchema, Project } from '../model/types.js';
+import type { ExistingProject } from './existing.js';
 
 /**
  * - `generated`: owned by edasaga; carries a do-not-edit header, listed in the manifest with its
@@ -51,6 +52,8 @@ export interface EmitContext {
   readonly refTypeName: (ref: string) => string | undefined;
   /** Reports something the user should know; never stops generation. */
   readonly warn: (diagnostic: Diagnostic) => void;
+  /** What is already on disk where the project is generated (read before planning), if anything. */
+  readonly existing?: ExistingProject;
 }
 
 /** An emitter is a pure function of the project: it describes files, the writer alone writes them. */

@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { Catalog, JsonSchema, Message, Project, SourceLocation } from '../model/types.js';
 import type { EmitContext, Emitter, PlannedFile } from './plan.js';
+import type { ExistingProject } from './existing.js';
 import { bundlePayload, type BundleProblem } from './bundle.js';
 import { emitDefinitions } from './emit/definitions.js';
 import { emitIndex } from './emit/index-module.js';
@@ -30,6 +31,8 @@ export interface PlanOptions {
   readonly emitters?: readonly Emitter[];
   /** Validator modules compiled ahead (by worker threads, or reused from disk), by message name. */
   readonly precompiled?: ReadonlyMap<string, Precompiled>;
+  /** The project already on disk (package.json scripts, old imports), for the emitters. */
+  readonly existing?: ExistingProject;
 }
 
 /** Typed messages, validators, upcasters, registry, service contracts and handler skeletons. */
@@ -148,6 +151,7 @@ export function emitContext(project: Project, options: PlanOptions, diagnostics:
       return name !== undefined && name in catalog.definitions ? name : undefined;
     },
     warn: (diagnostic) => diagnostics.push(diagnostic),
+    ...(options.existing === undefined ? {} : { existing: options.existing }),
   };
 }
 

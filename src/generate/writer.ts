@@ -202,6 +202,8 @@ export async function applyPlan(files: readonly PlannedFile[], options: WriteOpt
     const hash = sha256(file.content);
     const onDisk = text === undefined ? undefined : sha256(text);
     const entry: ManifestEntry = file.inputHash === undefined ? { ownership: 'generated', sha256: hash } : { ownership: 'generated', sha256: hash, input: file.inputHash };
+    // A generated file's notice is a standing request (a forwarding file to make unnecessary): every run.
+    if (file.notice !== undefined) notices.push(file.notice);
     if (onDisk === hash) {
       next[file.path] = entry;
       unchanged++;

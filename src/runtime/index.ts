@@ -1,4 +1,6 @@
-// The runtime's public surface: generated code imports from here.
+// The runtime's public surface. User code (handlers, migrations, tests) and the generated project's
+// fixed files import from here (src/generated/runtime/index.js in a project), never from the files
+// behind it, which later versions may split or rename.
 export * from './envelope.js';
 export * from './transport.js';
 export * from './clock.js';
@@ -22,5 +24,12 @@ export * from './saga/definition.js';
 export * from './saga/store.js';
 export * from './saga/engine.js';
 export * from './service.js';
+export * from './faults.js';
+export * from './keep-trying.js';
+export * from './readiness.js';
+export { sleep } from './sleep.js';
+export { postgresTuningFromEnv, DbConfigError } from './db/from-env.js';
+// from-env.ts imports a broker's transport module (and its client library) only when it is chosen.
+export { transportFromEnv, transportConfigFromEnv, TransportConfigError, type TransportConfig, type TransportKind, type TransportFromEnvOptions } from './transports/from-env.js';
 export { InProcessTransport, createInProcessTransport, type DeadLetter, type InProcessTransportOptions } from './transports/in-process.js';
 

@@ -89,15 +89,15 @@ describe('generated order system on the embedded default (SQLite, in-process)', 
   it('serves the HTTP API from `npm start` and ends every order consistently', async () => {
     // What `npm start` runs, started directly so that SIGTERM reaches the system (npm itself would
     // die of the signal and hide whether the system shut down cleanly).
-    expect(scripts(dir)['start']).toBe('tsx src/main.ts');
-    await servesOrders(['--import', 'tsx', 'src/main.ts'], 'data-start');
+    expect(scripts(dir)['start']).toBe('tsx src/generated/main.ts');
+    await servesOrders(['--import', 'tsx', 'src/generated/main.ts'], 'data-start');
   }, 150_000);
 
   it('builds to dist/ with `npm run build`, and the built system (plain node, no tsx) serves the same', async () => {
     const build = await run(npm, ['run', 'build'], { cwd: dir, timeoutMs: 180_000 });
     expect(build.code, describeRun(build)).toBe(0);
     expect(build.stdout).toMatch(/built dist\/ \(\d+ JavaScript and JSON files copied/);
-    await servesOrders(['dist/main.js'], 'data-built');
+    await servesOrders(['dist/generated/main.js'], 'data-built');
   }, 240_000);
 });
 

@@ -164,8 +164,8 @@ for (const transport of ['kafka', 'nats'] as const) {
 
     it('runs the demo and a batch of orders through the HTTP API, ending consistently in PostgreSQL', async () => {
       const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-      expect(scripts['start:dev']).toBe('node scripts/start-dev.mjs');
-      for (const service of SERVICES) expect(scripts[`start:${service}`]).toBe(`tsx src/services/${service}/main.ts`);
+      expect(scripts['start:dev']).toBe('node src/generated/scripts/start-dev.mjs');
+      for (const service of SERVICES) expect(scripts[`start:${service}`]).toBe(`tsx src/generated/mains/${service}.ts`);
       // On NATS the services run as deployed: compiled by `npm run build`, plain node (`--built`);
       // on Kafka from the TypeScript sources through tsx, as `npm run start:dev` runs them.
       const built = transport === 'nats';
@@ -175,7 +175,7 @@ for (const transport of ['kafka', 'nats'] as const) {
       }
       const port = await freePort();
       // What `npm run start:dev` runs, started directly so that SIGTERM reaches the spawner.
-      const system = background(process.execPath, ['scripts/start-dev.mjs', ...(built ? ['--built'] : [])], { cwd: dir, env: { ...env, PORT: String(port) } });
+      const system = background(process.execPath, ['src/generated/scripts/start-dev.mjs', ...(built ? ['--built'] : [])], { cwd: dir, env: { ...env, PORT: String(port) } });
       const base = `http://127.0.0.1:${port}`;
       let orders: { id: string; expect: string }[] = [];
       let statuses = new Map<string, string>();

@@ -1,6 +1,6 @@
 // What `npm run demo` places through the HTTP API. This file is yours: edasaga created it once.
 // Each scenario is a request body for POST /orders and the status it should end in.
-import type { DemoScenario } from '../src/generated/app/http.js';
+import type { DemoScenario } from '../src/generated/app/index.js';
 
 const address = { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const eur = (amount: number) => ({ amount, currency: 'EUR' });

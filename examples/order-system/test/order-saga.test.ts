@@ -7,12 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/edasaga-runtime/clock.js';
-import { toBinary } from '../src/edasaga-runtime/envelope.js';
-import type { Row } from '../src/edasaga-runtime/db/port.js';
-import { loadConfig, openServiceDb, schemaName, type AppConfig } from '../src/generated/app/config.js';
-import { SERVICE_NAMES, type ServiceName } from '../src/generated/app/services.js';
-import { startSystem, type RunningSystem, type StartOptions } from '../src/generated/app/system.js';
+import { VirtualClock, toBinary, type Row } from '../src/generated/runtime/index.js';
+import { SERVICE_NAMES, loadConfig, openServiceDb, schemaName, startSystem, type AppConfig, type RunningSystem, type ServiceName, type StartOptions } from '../src/generated/app/index.js';
 import { ProcessPayment } from '../src/generated/index.js';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });

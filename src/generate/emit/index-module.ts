@@ -8,7 +8,7 @@ import { pathSegment } from '../names.js';
 export function emitIndex(catalog: Catalog): PlannedFile[] {
   const services = [...consumedMessages(catalog)].filter(([, messages]) => messages.length > 0).map(([service]) => service);
   const content = [
-    `export { fromBinary, fromStructured, toBinary, toStructured, EnvelopeError, type BinaryMessage, type EventEnvelope } from '../edasaga-runtime/envelope.js';\n`,
+    `export { fromBinary, fromStructured, toBinary, toStructured, EnvelopeError, type BinaryMessage, type EventEnvelope } from './runtime/envelope.js';\n`,
     `export * from './support.js';\n`,
     `export type * from './definitions.js';\n`,
     ...catalog.messages.map((m) => `export * from './messages/${pathSegment(m.name)}.js';\n`),

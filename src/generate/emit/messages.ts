@@ -135,7 +135,7 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
 
   const definitions = [...scope.refs].sort();
   const imports = [
-    `import { createEnvelope, type EventEnvelope } from '../../edasaga-runtime/envelope.js';\n`,
+    `import { createEnvelope, type EventEnvelope } from '../runtime/envelope.js';\n`,
     definitions.length > 0 ? `import type { ${definitions.join(', ')} } from '../definitions.js';\n` : '',
     `import { check, envelopeMeta, expectValid, UnknownMessageError, type Decoder, type EnvelopeOptions, type TypedEnvelope, type ValidationResult } from '../support.js';\n`,
     steps.length > 0

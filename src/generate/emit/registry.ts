@@ -12,7 +12,7 @@ export function emitRegistry(catalog: Catalog): PlannedFile[] {
     .join('');
   const topics = new Map<string, string[]>();
   for (const message of catalog.messages) topics.set(message.topic, [...(topics.get(message.topic) ?? []), message.name]);
-  const content = `import { fromBinary, fromStructured, type EventEnvelope } from '../edasaga-runtime/envelope.js';
+  const content = `import { fromBinary, fromStructured, type EventEnvelope } from './runtime/envelope.js';
 ${imports}import { UnknownMessageError, type Decoder } from './support.js';
 
 /** Any message of the catalog, its data upcast to the latest version. Narrow it with a \`switch\` on \`type\`. */

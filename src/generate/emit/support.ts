@@ -4,7 +4,7 @@
 import type { PlannedFile } from '../plan.js';
 import { layout } from '../layout.js';
 
-const SUPPORT = `import type { EventEnvelope } from '../edasaga-runtime/envelope.js';
+const SUPPORT = `import type { EventEnvelope } from './runtime/envelope.js';
 
 /** One reason a payload was rejected. */
 export interface FieldError {

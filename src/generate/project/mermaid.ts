@@ -19,14 +19,14 @@ function duration(ms: number): string {
 /**
  * The saga as the orchestrator runs it: each step waits for its reply; success moves on, a failure
  * or a timeout (after the step's retries) undoes the completed steps in reverse order, the step
- * that timed out included (its effect may have happened without the reply reaching us).
+ * that timed out included (its effect may have happened without the reply reaching us). A
+ * compensation is never given up on: unconfirmed, it is sent again until it is (the loop).
  */
 export function sagaStateDiagram(saga: Saga): string {
   const lines: string[] = ['stateDiagram-v2'];
   const steps = saga.steps;
   lines.push('  state "COMPLETED" as completed');
   lines.push('  state "COMPENSATED" as compensated');
-  lines.push('  state "FAILED (a compensation was never confirmed: needs a person)" as failed');
   steps.forEach((step, i) => {
     lines.push(`  state "${label(pendingState(step.name))}: ${label(step.command)} to ${label(step.participant)}" as s${i}`);
     if (step.compensation !== undefined) {
@@ -48,14 +48,13 @@ export function sagaStateDiagram(saga: Saga): string {
     lines.push(`  s${i} --> ${timeoutTarget}: timeout ${duration(step.timeoutMs)}${attempts}`);
     if (step.compensation !== undefined) {
       lines.push(`  c${i} --> ${undoFrom(i)}: ${label(step.compensation.reply)}`);
-      lines.push(`  c${i} --> failed: timeout ${duration(step.timeoutMs)}${attempts}`);
+      lines.push(`  c${i} --> c${i}: timeout ${duration(step.timeoutMs)}: sent again until confirmed`);
     }
   });
   const completedNote = saga.onCompleted.map(label).join(', ');
   const compensatedNote = saga.onCompensated.map(label).join(', ');
   lines.push(`  completed --> [*]${completedNote === '' ? '' : `: publishes ${completedNote}`}`);
   lines.push(`  compensated --> [*]${compensatedNote === '' ? '' : `: publishes ${compensatedNote}`}`);
-  lines.push('  failed --> [*]');
   return lines.join('\n');
 }
 
@@ -106,7 +105,11 @@ export function sagasMarkdown(project: Project): string {
         `| ${step.name} | ${step.participant} | ${step.command} | ${step.onSuccess} | ${failure} | ${compensation} | ${duration(step.timeoutMs)} | ${step.retry.maxAttempts} |`,
       );
     }
-    parts.push('');
+    parts.push(
+      '',
+      'A compensation is retried until its participant confirms it (after its attempts, with pauses growing to 5 min); a saga waiting on one that can never succeed stays in its `COMPENSATING_<STEP>` state for a person (`confirmCompensation`, see edasaga\'s docs/runtime.md).',
+      '',
+    );
   }
   if (project.sagas.length === 0) parts.push('This catalog has no sagas.', '');
   return parts.join('\n');

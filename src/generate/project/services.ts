@@ -74,7 +74,7 @@ export function emitServiceMigrations(service: string): PlannedFile {
 // Migrations run in order, once per database (SQLite file or PostgreSQL schema), at start and with
 // \`npm run migrate\`; give each a new id instead of editing one that has run. Write portable SQL, or
 // branch on \`dialect.name\` ('sqlite' | 'postgres').
-import type { Migration } from '../../edasaga-runtime/db/migrate.js';
+import type { Migration } from '../../generated/runtime/index.js';
 
 export const ${migrationsName(service)}: readonly Migration[] = [];
 `,
@@ -87,9 +87,7 @@ export function emitServicesModule(project: Project): PlannedFile {
   const consumed = consumedMessages(catalog);
   const apis = apiPlans(project);
   const imports: string[] = [
-    `import type { Migration } from '../../edasaga-runtime/db/migrate.js';`,
-    `import type { MessageHandler } from '../../edasaga-runtime/context.js';`,
-    `import type { SagaDefinition } from '../../edasaga-runtime/saga/definition.js';`,
+    `import type { MessageHandler, Migration, SagaDefinition } from '../runtime/index.js';`,
   ];
   const anyHandlers = [...consumed.values()].some((list) => list.length > 0);
   imports.push(anyHandlers ? `import { bindHandler, methodOf, type AppHandler } from './context.js';` : `import type { AppHandler } from './context.js';`);

@@ -130,7 +130,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return child;
   };
   const startService = (service: Service, restart: boolean): void => {
-    const child = spawnNode(service, `src/services/${service}/main.ts`);
+    const child = spawnNode(service, `src/generated/mains/${service}.ts`);
     const entry: Running = { child, startedAt: Date.now(), upAt: undefined };
     running.set(service, entry);
     child.once('exit', () => {
@@ -167,7 +167,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let placed = 0;
   let placingMs = 0;
   try {
-    const migrate = spawnNode('migrate', 'src/migrate.ts');
+    const migrate = spawnNode('migrate', 'src/generated/migrate.ts');
     const code = await new Promise<number | null>((r) => migrate.once('exit', r));
     if (code !== 0) throw new Error(`migrations failed (exit ${code}); see ${logDir}/migrate.log`);
     for (const service of CHAOS_SERVICES) startService(service, false);

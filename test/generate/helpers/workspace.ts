@@ -38,8 +38,8 @@ export function makeWorkspace(prefix = 'edasaga-gen-'): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'generated-test', private: true, type: 'module' }));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(STRICT_TSCONFIG, null, 2));
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'src/edasaga-runtime'), { recursive: true });
-  for (const file of ['envelope.ts', 'transport.ts']) copyFileSync(join(REPO, 'src/runtime', file), join(dir, 'src/edasaga-runtime', file));
+  mkdirSync(join(dir, 'src/generated/runtime'), { recursive: true });
+  for (const file of ['envelope.ts', 'transport.ts']) copyFileSync(join(REPO, 'src/runtime', file), join(dir, 'src/generated/runtime', file));
   return dir;
 }
 

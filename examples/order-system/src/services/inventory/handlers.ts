@@ -14,9 +14,8 @@ import {
   type ReleaseInventoryMessage,
   type ReserveInventoryMessage,
 } from '../../generated/index.js';
-import type { AppContext } from '../../generated/app/context.js';
-import { executeLater } from '../../edasaga-runtime/db/port.js';
-import { transactional } from '../../edasaga-runtime/context.js';
+import type { AppContext } from '../../generated/app/index.js';
+import { executeLater, transactional } from '../../generated/runtime/index.js';
 
 export const OUT_OF_STOCK_PREFIX = 'OOS-';
 

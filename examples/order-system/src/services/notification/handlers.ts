@@ -10,9 +10,8 @@ import type {
   OrderConfirmedMessage,
   PaymentRefundedMessage,
 } from '../../generated/index.js';
-import type { AppContext } from '../../generated/app/context.js';
-import { executeLater } from '../../edasaga-runtime/db/port.js';
-import { transactional } from '../../edasaga-runtime/context.js';
+import type { AppContext } from '../../generated/app/index.js';
+import { executeLater, transactional } from '../../generated/runtime/index.js';
 
 async function notify(ctx: AppContext, orderId: string, kind: string, text: string): Promise<void> {
   // Keyed by the message id: the same message never notifies twice, even without the inbox.

@@ -1,5 +1,5 @@
 // The notification service's own tables. This file is yours: edasaga created it once and never rewrites it.
-import type { Migration } from '../../edasaga-runtime/db/migrate.js';
+import type { Migration } from '../../generated/runtime/index.js';
 
 export const notificationMigrations: readonly Migration[] = [
   {

@@ -13,9 +13,8 @@ import {
   type ProcessPaymentMessage,
   type RefundPaymentMessage,
 } from '../../generated/index.js';
-import type { AppContext } from '../../generated/app/context.js';
-import { executeLater } from '../../edasaga-runtime/db/port.js';
-import { transactional } from '../../edasaga-runtime/context.js';
+import type { AppContext } from '../../generated/app/index.js';
+import { executeLater, transactional } from '../../generated/runtime/index.js';
 
 function declineAbove(): number {
   const limit = Number(process.env['PAYMENT_DECLINE_ABOVE'] ?? '100000');

@@ -16,9 +16,8 @@ import {
   type ScheduleShipmentMessage,
   type ShippingHandlers,
 } from '../../generated/index.js';
-import type { AppContext } from '../../generated/app/context.js';
-import { executeLater } from '../../edasaga-runtime/db/port.js';
-import { transactional } from '../../edasaga-runtime/context.js';
+import type { AppContext } from '../../generated/app/index.js';
+import { executeLater, transactional } from '../../generated/runtime/index.js';
 
 export const DEFAULT_SHIP_TO_COUNTRIES = 'AT,BE,CH,CZ,DE,DK,ES,FR,GB,IE,IT,LU,NL,PL,PT,SE';
 

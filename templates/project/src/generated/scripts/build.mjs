@@ -1,5 +1,5 @@
-// npm run build: compiles src/ to dist/ for running without tsx (`node dist/main.js`,
-// `node dist/services/<service>/main.js`, `npm run start:dev -- --built`). tsc does not emit the
+// npm run build: compiles src/ to dist/ for running without tsx (`node dist/generated/main.js`,
+// `node dist/generated/mains/<service>.js`, `npm run start:dev -- --built`). tsc does not emit the
 // ajv standalone validators (JavaScript, each with a .d.ts beside it, which the compiler reads
 // instead), so they and any other JavaScript or JSON under src/ are copied over as they are.
 import { spawnSync } from 'node:child_process';
@@ -8,14 +8,15 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// This file is src/generated/scripts/build.mjs: the project is three folders up.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 
 // A fresh dist/: a module deleted from src/ must not linger and still be importable.
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(src, 'generated', 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
 let copied = 0;

@@ -3,10 +3,11 @@
 // With API_URL set it drives that running system (e.g. `npm run start:dev`); otherwise it starts
 // the whole system in this process first (SQLite in DATA_DIR, in-process transport).
 // Exits 1 when a scenario does not end in the status it expects.
-import { startSystem, type RunningSystem } from '../src/generated/app/system.js';
-import { apis } from '../src/generated/app/services.js';
-import type { TimelineStep } from '../src/generated/app/http.js';
-import { scenarios } from './demo-scenarios.js';
+import { startSystem, type RunningSystem } from '../app/system.js';
+import { apis } from '../app/services.js';
+import type { TimelineStep } from '../app/http.js';
+// Yours: the orders the demo posts (scripts/demo-scenarios.ts, created once).
+import { scenarios } from '../../../scripts/demo-scenarios.js';
 
 interface View {
   readonly status: string;

@@ -5,10 +5,7 @@
 // the saga's steps so far, each with the service that caused it and when.
 import { randomUUID } from 'node:crypto';
 import { fastify, type FastifyInstance } from 'fastify';
-import type { ServiceRuntime } from '../../edasaga-runtime/service.js';
-import type { SagaInstance } from '../../edasaga-runtime/saga/store.js';
-import type { Readiness } from '../../edasaga-runtime/readiness.js';
-import { isTransient } from '../../edasaga-runtime/faults.js';
+import { isTransient, type Readiness, type SagaInstance, type ServiceRuntime } from '../runtime/index.js';
 import { apis, serviceOfType, type ApiSpec, type ServiceName } from './services.js';
 
 export interface HttpApi {

@@ -5,9 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/generated/app/config.js';
-import { SERVICE_NAMES } from '../src/generated/app/services.js';
-import { startSystem } from '../src/generated/app/system.js';
+import { SERVICE_NAMES, loadConfig, startSystem } from '../src/generated/app/index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'system-test-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

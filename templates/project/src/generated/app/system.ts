@@ -1,14 +1,21 @@
 // Starts services: all of them in one process (npm start, the demo, the tests) or one per process
 // (npm run start:<service>). Each service gets its own database (SQLite file or PostgreSQL schema),
 // and they all talk through one transport: in-process within a process, Kafka or NATS between them.
-import { createServiceRuntime, type ServiceRuntime, type ServiceRuntimeOptions } from '../../edasaga-runtime/service.js';
-import { createLogger, silentLogger, type Logger } from '../../edasaga-runtime/logger.js';
-import type { Clock } from '../../edasaga-runtime/clock.js';
-import type { Db } from '../../edasaga-runtime/db/port.js';
-import { migrate } from '../../edasaga-runtime/db/migrate.js';
-import type { Transport } from '../../edasaga-runtime/transport.js';
-import { Readiness } from '../../edasaga-runtime/readiness.js';
-import { describeFault, keepTrying } from '../../edasaga-runtime/keep-trying.js';
+import {
+  Readiness,
+  createLogger,
+  createServiceRuntime,
+  describeFault,
+  keepTrying,
+  migrate,
+  silentLogger,
+  type Clock,
+  type Db,
+  type Logger,
+  type ServiceRuntime,
+  type ServiceRuntimeOptions,
+  type Transport,
+} from '../runtime/index.js';
 import { SERVICE_NAMES, serviceParts, type HandlerOverrides, type ServiceName } from './services.js';
 import { loadConfig, openServiceDb, openTransport, type AppConfig, type Env } from './config.js';
 import { startHttpApi, type HttpApi } from './http.js';

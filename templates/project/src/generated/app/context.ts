@@ -2,11 +2,16 @@
 // runtime's unit of work (the open transaction, the document store, a logger carrying the
 // correlation and causation ids) and `send`, which validates a payload and writes it to the outbox.
 // Everything a handler publishes commits together with its effects and its inbox row.
-import type { EventEnvelope } from '../../edasaga-runtime/envelope.js';
-import { isTransactional, transactional, type HandlerContext as RuntimeContext, type MessageHandler } from '../../edasaga-runtime/context.js';
-import type { Tx } from '../../edasaga-runtime/db/port.js';
-import type { DocumentStore } from '../../edasaga-runtime/store/documents.js';
-import type { Logger } from '../../edasaga-runtime/logger.js';
+import {
+  isTransactional,
+  transactional,
+  type DocumentStore,
+  type EventEnvelope,
+  type HandlerContext as RuntimeContext,
+  type Logger,
+  type MessageHandler,
+  type Tx,
+} from '../runtime/index.js';
 import type { HandlerContext } from '../support.js';
 import { messages } from '../registry.js';
 
@@ -87,7 +92,7 @@ export type AppHandler<M> = (message: M, ctx: AppContext) => Promise<void>;
 
 /**
  * Binds a user handler to its message: decoded (validated, upcast) before it runs. A handler marked
- * with `transactional` (edasaga-runtime/context.js) lets its inbox row travel with its first statement.
+ * with `transactional` (from src/generated/runtime/index.js) lets its inbox row travel with its first statement.
  */
 export function bindHandler<M>(message: { readonly type: string; readonly topic: string; decode(envelope: EventEnvelope): M }, handle: AppHandler<M>): MessageHandler<unknown> {
   const entry: MessageHandler<M> = {

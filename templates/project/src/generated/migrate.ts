@@ -1,8 +1,8 @@
 // npm run migrate: creates or updates every service's tables (one SQLite file or one PostgreSQL
 // schema per service). Each migration runs once; running this again changes nothing.
-import { migrateAll } from './generated/app/system.js';
-import { createLogger } from './edasaga-runtime/logger.js';
-import { isServiceName, type ServiceName } from './generated/app/services.js';
+import { migrateAll } from './app/system.js';
+import { createLogger } from './runtime/index.js';
+import { isServiceName, type ServiceName } from './app/services.js';
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !isServiceName(name));

@@ -2,11 +2,9 @@
 // embedded default: one SQLite file per service under DATA_DIR.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Db } from '../../edasaga-runtime/db/port.js';
-import { openSqlite } from '../../edasaga-runtime/db/sqlite.js';
-import type { Transport } from '../../edasaga-runtime/transport.js';
-import type { Logger } from '../../edasaga-runtime/logger.js';
-import { transportFromEnv } from '../../edasaga-runtime/transports/from-env.js';
+// (The runtime loads `pg`, kafkajs and nats only when they are used, so importing it costs nothing.)
+import { openPostgres, openSqlite, postgresTuningFromEnv, transportFromEnv, type Db, type Logger, type Transport } from '../runtime/index.js';
+import { DEFAULT_PORT } from './project.js';
 import { withTopicPrefix } from './topic-prefix.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,7 +32,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const schemaPrefix = env['EDASAGA_SCHEMA_PREFIX']?.trim() ?? '';
   if (!/^[A-Za-z0-9_]*$/.test(schemaPrefix)) throw new ConfigError('EDASAGA_SCHEMA_PREFIX may hold letters, digits and _ only');
-  const port = Number(env['PORT'] ?? '{{port}}');
+  const port = Number(env['PORT'] ?? String(DEFAULT_PORT));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env['PORT']}"`);
   const poolSize = Number(env['PG_POOL_SIZE'] ?? '10');
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new ConfigError(`PG_POOL_SIZE must be a positive integer, got "${env['PG_POOL_SIZE']}"`);
@@ -60,8 +58,6 @@ export function sqliteFile(config: AppConfig, service: string): string {
 
 export async function openServiceDb(config: AppConfig, service: string, env: Env = process.env): Promise<Db> {
   if (config.databaseUrl !== undefined) {
-    const { openPostgres } = await import('../../edasaga-runtime/db/postgres.js');
-    const { postgresTuningFromEnv } = await import('../../edasaga-runtime/db/from-env.js');
     return openPostgres({ schema: schemaName(config, service), connectionString: config.databaseUrl, pool: { max: config.poolSize }, ...postgresTuningFromEnv(env) });
   }
   mkdirSync(config.dataDir, { recursive: true });

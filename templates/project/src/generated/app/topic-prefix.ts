@@ -1,6 +1,6 @@
 // Runs several copies of the system on one broker without them seeing each other's messages (test
 // runs, a second environment): every topic and consumer group gets EDASAGA_TOPIC_PREFIX in front.
-import type { SubscribeOptions, Subscription, Transport, TransportMessage } from '../../edasaga-runtime/transport.js';
+import type { SubscribeOptions, Subscription, Transport, TransportMessage } from '../runtime/index.js';
 
 export function withTopicPrefix(inner: Transport, prefix: string): Transport {
   if (prefix === '') return inner;
