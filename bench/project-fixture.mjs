@@ -38,12 +38,14 @@ const eur = (amount) => ({ amount, currency: 'EUR' });
  * two of three orders hold one item, the others two or three, listed in varying order, so that
  * concurrent reservations contend for the same stock rows as a shop's bestsellers do.
  */
-export const happyOrder = (i) => {
+export const happyOrder = (n) => {
+  // Warm-up orders have negative numbers.
+  const i = Math.abs(n);
   const skus = ['SKU-1', 'SKU-2', 'SKU-3'];
   const count = i % 3 === 2 ? 2 + (i % 2) : 1;
   const items = Array.from({ length: count }, (_, k) => ({ sku: skus[(i + k * (i % 2 === 0 ? 1 : 2)) % 3], quantity: 1, unitPrice: eur(1000) }));
   return {
-    customerId: `bench-${i}`,
+    customerId: `bench-${n}`,
     items,
     total: eur(1000 * count),
     shippingAddress: { line1: 'Main Street 1', city: 'Berlin', postalCode: '10115', country: 'DE' },

@@ -23,8 +23,9 @@ describe('initProject', () => {
     expect(r.written.sort()).toEqual([...template, '.edasaga/schemas/catalog.schema.json', '.edasaga/schemas/saga.schema.json'].sort());
     expect(listFiles(dir).sort()).toEqual(r.written.sort());
     // Non-language files are copied byte for byte.
-    const other = template.find((f) => !f.endsWith('.yaml'));
-    if (other) expect(readFileSync(join(dir, other))).toEqual(readFileSync(join(root, 'examples/order-system', other)));
+    const others = template.filter((f) => !f.endsWith('.yaml'));
+    expect(others.length).toBeGreaterThan(5);
+    for (const other of others) expect(readFileSync(join(dir, other)), other).toEqual(readFileSync(join(root, 'examples/order-system', other)));
   });
 
   it('never copies node_modules or dist from a template', () => {

@@ -15,31 +15,47 @@ function bigProject(count: number): Project {
   return { catalog: catalogFromObject(raw, EXAMPLE_CATALOG), sagas: [] };
 }
 
+/** Sets an environment variable; the returned function puts back what was there (call it in finally). */
+function setEnv(name: string, value: string): () => void {
+  const before = process.env[name];
+  process.env[name] = value;
+  return () => {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  };
+}
+
 describe('validators compiled on worker threads', () => {
   it('match the in-process compiler, message by message', async () => {
     // Forced on: by default workers are used only on machines with 4 cores or more.
-    process.env['EDASAGA_GENERATE_WORKERS'] = '2';
-    const project = bigProject(WORKER_THRESHOLD);
-    const ctx = emitContext(project, {}, [], []);
-    const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
-    const fromWorkers = await precompileValidators(jobs);
-    expect(fromWorkers?.size).toBe(jobs.length);
-    const compiler = new ValidatorCompiler();
-    for (const job of jobs) expect(fromWorkers?.get(job.name)).toBe(compiler.compile(job));
-    // And the plan built with them is the plan built without them.
-    const precompiled = new Map(jobs.map((job) => [job.name, { content: fromWorkers?.get(job.name) ?? '', inputHash: jobHash(job) }]));
-    const withWorkers = planProject(project, { emitters: [], precompiled });
-    const without = planProject(project, { emitters: [] });
-    expect(withWorkers.files).toEqual(without.files);
-    delete process.env['EDASAGA_GENERATE_WORKERS'];
+    const restore = setEnv('EDASAGA_GENERATE_WORKERS', '2');
+    try {
+      const project = bigProject(WORKER_THRESHOLD);
+      const ctx = emitContext(project, {}, [], []);
+      const jobs = project.catalog.messages.map((m) => validatorJob(m, ctx));
+      const fromWorkers = await precompileValidators(jobs);
+      expect(fromWorkers?.size).toBe(jobs.length);
+      const compiler = new ValidatorCompiler();
+      for (const job of jobs) expect(fromWorkers?.get(job.name)).toBe(compiler.compile(job));
+      // And the plan built with them is the plan built without them.
+      const precompiled = new Map(jobs.map((job) => [job.name, { content: fromWorkers?.get(job.name) ?? '', inputHash: jobHash(job) }]));
+      const withWorkers = planProject(project, { emitters: [], precompiled });
+      const without = planProject(project, { emitters: [] });
+      expect(withWorkers.files).toEqual(without.files);
+    } finally {
+      restore();
+    }
   });
 
   it('are not used for small catalogs, nor when turned off', async () => {
-    process.env['EDASAGA_GENERATE_WORKERS'] = '0';
-    const big = bigProject(WORKER_THRESHOLD);
-    const bigCtx = emitContext(big, {}, [], []);
-    expect(await precompileValidators(big.catalog.messages.map((m) => validatorJob(m, bigCtx)))).toBeUndefined();
-    delete process.env['EDASAGA_GENERATE_WORKERS'];
+    const restore = setEnv('EDASAGA_GENERATE_WORKERS', '0');
+    try {
+      const big = bigProject(WORKER_THRESHOLD);
+      const bigCtx = emitContext(big, {}, [], []);
+      expect(await precompileValidators(big.catalog.messages.map((m) => validatorJob(m, bigCtx)))).toBeUndefined();
+    } finally {
+      restore();
+    }
     const project = bigProject(1);
     const ctx = emitContext(project, {}, [], []);
     expect(await precompileValidators(project.catalog.messages.map((m) => validatorJob(m, ctx)))).toBeUndefined();

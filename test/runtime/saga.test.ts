@@ -101,7 +101,13 @@ for (const factory of dbFactories) {
       // Every message of the saga carries its correlation id; commands name their cause.
       const rows = await system.services.order.db.transaction((tx) => system!.services.order.outbox.all(tx));
       for (const row of rows.slice(1)) expect(row.message.headers['ce_correlationid']).toBe(id);
-      expect(rows[2]?.message.headers['ce_causationid']).toBeDefined();
+      // Each message names the exact message that caused it: a command the reply that came before.
+      const idOf = async (service: keyof OrderSystem['services'], type: string): Promise<string | undefined> => (await idsOf(system!, service, type))[0];
+      const causeOf = (type: string): string | undefined => rows.find((row) => row.type === M[type as keyof typeof M].type)?.message.headers['ce_causationid'];
+      expect(causeOf('ProcessPayment')).toBe(await idOf('order', 'OrderCreated'));
+      expect(causeOf('ReserveInventory')).toBe(await idOf('payment', 'PaymentCompleted'));
+      expect(causeOf('ScheduleShipment')).toBe(await idOf('inventory', 'InventoryReserved'));
+      expect(causeOf('OrderConfirmed')).toBe(await idOf('shipping', 'ShipmentScheduled'));
     });
 
     it('compensation path: stock missing -> payment refunded -> order cancelled', async () => {
