@@ -13,6 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticCatalog } from './synthetic-catalog.mjs';
+import { median, timedRun } from './timed-child.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.argv[2] ?? 5);
@@ -22,20 +23,8 @@ if (!existsSync(join(root, 'dist/commands/export/asyncapi.js'))) {
   console.error('bench/asyncapi: build first (npm run build)');
   process.exit(2);
 }
-const haveTime = existsSync('/usr/bin/time');
+const run = (argv, cwd, okCodes = [0]) => timedRun(argv, cwd, okCodes);
 
-function run(argv, cwd, okCodes = [0]) {
-  const [command, args] = haveTime ? ['/usr/bin/time', ['-v', ...argv]] : [argv[0], argv.slice(1)];
-  const started = performance.now();
-  const child = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const ms = performance.now() - started;
-  if (!okCodes.includes(child.status)) throw new Error(`${argv.join(' ')} exited with ${child.status}\n${child.stdout}\n${child.stderr}`);
-  const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
-  const sys = /System time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
-  return { ms, cpuMs: user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : NaN };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function measure(label, times, perUnit, make) {
   const samples = Array.from({ length: times }, (_, i) => make(i));
   const ms = median(samples.map((s) => s.ms));
