@@ -11,7 +11,7 @@ import type { CatalogFacts, MessageFacts } from './catalog-rules.js';
 import { asRecord, list, str } from './data.js';
 import { parseDuration, MAX_DURATION_MS } from './durations.js';
 import { DEFAULT_BACKOFF } from './defaults.js';
-import { nameProblem } from './names.js';
+import { nameProblem } from '../names/rules.js';
 import { payloadShape } from './payload-rules.js';
 
 type Kind = 'event' | 'command' | 'reply';

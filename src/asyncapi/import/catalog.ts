@@ -2,10 +2,10 @@
 // back by `x-edasaga`, else one version each), kinds, owners, topics, ordering keys, subscriptions
 // and definitions. What has no place in a catalog, or had to be guessed, is a located warning.
 
-import { kebabCase, pascalCase } from '../../generate/names.js';
+import { kebabCase, pascalCase } from '../../names/case.js';
 import { isSchemaObject } from '../../schema/walk.js';
 import { COMPATIBILITY_MODES } from '../../model/types.js';
-import { nameProblem } from '../../validate/names.js';
+import { nameProblem } from '../../names/rules.js';
 import { propertyOfLocation } from '../conventions.js';
 import type { ApiDocument, ApiMessage, Loc, Obj, Reader } from './model.js';
 import { child, str } from './model.js';
