@@ -75,7 +75,7 @@ function renderOne(d: Diagnostic, options: RenderOptions): string {
 function codeFrame(d: Diagnostic, options: RenderOptions, paint: (style: Parameters<typeof styleText>[0], s: string) => string): string | undefined {
   const text = sourceText(d.file!, options);
   if (text === undefined) return undefined;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const lineText = lines[d.line! - 1];
   if (lineText === undefined) return undefined;
   const gutter = String(d.line);

@@ -11,9 +11,10 @@
 
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { checkText } from './decode-text.js';
+import { checkText, lineCol } from './decode-text.js';
 import { fastParse } from './fast-parse.js';
 import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
+import { deepestPath, flowNesting, tooDeepMessage } from './nesting.js';
 import { formatBytes } from './read-source.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -75,21 +76,50 @@ export interface ParseOutcome {
 export function parseYamlSource(file: string, rawText: string, what = 'file'): ParseOutcome {
   const checked = checkText(rawText);
   if (!checked.ok) {
-    return { parsed: undefined, diagnostics: [err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`)] };
+    return { parsed: undefined, diagnostics: [{ ...err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`), line: checked.line, col: checked.col }] };
   }
-  const text = checked.text;
+  // A lone CR ends a line in YAML 1.2 as LF does; `yaml` reads it as part of the line (a file with
+  // only CRs is one long comment) and js-yaml as a break. As LF (same length, so every offset
+  // stays), both read what the specification says.
+  const text = checked.text.replace(/\r(?!\n)/g, '\n');
   if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
     return {
       parsed: undefined,
       diagnostics: [err(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`)],
     };
   }
+  const deepFlow = flowNesting(text);
+  if (deepFlow !== undefined) return { parsed: undefined, diagnostics: [{ ...err(file, 'E_TOO_DEEP', tooDeepMessage(what)), ...lineCol(text, deepFlow) }] };
 
+  let outcome: ParseOutcome | undefined;
   if (!process.env['EDASAGA_CAREFUL_YAML']) {
     const fast = fastParse(text);
-    if (fast) return { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
+    if (fast) outcome = { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
   }
-  return parseCarefully(file, text, what);
+  outcome ??= parseCarefully(file, text, what);
+  const deep = outcome.parsed === undefined ? undefined : deepestPath(outcome.parsed.value);
+  if (deep === undefined) return outcome;
+  const { doc, lineCounter } = outcome.parsed!;
+  return { parsed: undefined, diagnostics: [{ ...err(file, 'E_TOO_DEEP', tooDeepMessage(what)), ...nodePosition(doc, lineCounter, deep) }] };
+}
+
+/** Where the key (or list item) at `path` is written; the document start when it cannot be found. */
+function nodePosition(doc: Document.Parsed, lc: LineCounter, path: readonly (string | number)[]): { line: number; col: number } {
+  const { isMap, isSeq, isScalar } = yamlLib();
+  let node: unknown = doc.contents;
+  let range: readonly number[] | null | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) break;
+      range = isScalar(pair.key) ? pair.key.range : undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      range = (node as YamlNode | undefined)?.range;
+    } else break;
+  }
+  return range ? position(lc, range[0]!) : { line: 1, col: 1 };
 }
 
 /** The careful path alone (after the binary and size checks): every node checked, positions kept. */
@@ -100,8 +130,10 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
   for (const e of doc.errors) {
+    // `yaml` turns its own stack overflow into an error: nesting deeper than it can parse.
+    const deep = /maximum call stack size exceeded/i.test(e.message);
     diagnostics.push({
-      ...err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(e.message)}`),
+      ...(deep ? err(file, 'E_TOO_DEEP', tooDeepMessage(what)) : err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(e.message)}`)),
       ...at(e.pos[0], e.pos[1]),
     });
   }
@@ -121,7 +153,7 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
       parsed: undefined,
-      diagnostics: [...diagnostics, err(file, 'E_EMPTY_FILE', `${what} is empty: expected a YAML mapping`)],
+      diagnostics: [...diagnostics, { ...err(file, 'E_EMPTY_FILE', `${what} is empty: expected a YAML mapping`), line: 1, col: 1 }],
     };
   }
 
@@ -186,12 +218,42 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
         ],
       };
     }
+    // Found only while building the data: a merge key (`<<: *base`) whose source is not a mapping,
+    // e.g. an alias of an anchor defined further down. Reported at that merge key.
+    const merge = firstBadMerge(doc);
+    const message = e instanceof Error ? lowerFirst(e.message) : String(e);
     return {
       parsed: undefined,
-      diagnostics: [...diagnostics, err(file, 'E_YAML_SYNTAX', `invalid YAML: ${e instanceof Error ? e.message : String(e)}`)],
+      diagnostics: [...diagnostics, { ...err(file, 'E_YAML_SYNTAX', `invalid YAML: ${message}`), ...(merge?.range ? at(merge.range[0], merge.range[1]) : { line: 1, col: 1 }) }],
     };
   }
   return { parsed: { file, text, value, doc, lineCounter }, diagnostics };
+}
+
+/** The source of the first merge key that is not a mapping or an alias of an earlier one. */
+function firstBadMerge(doc: Document.Parsed): YamlNode | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yamlLib();
+  const anchors = new Map<string, unknown>();
+  let found: YamlNode | undefined;
+  const isSource = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
+  // Document order: an alias may only name an anchor written before it.
+  visit(doc, (_, node) => {
+    // With `merge: true`, `yaml` reads a `<<` key as a symbol.
+    const key = isPair(node) && isScalar(node.key) ? node.key.value : undefined;
+    if (isPair(node) && (key === '<<' || (typeof key === 'symbol' && key.description === '<<'))) {
+      const value = node.value;
+      const sources = isSeq(value) ? value.items : [value];
+      const bad = sources.find((s) => !isSource(s));
+      if (bad !== undefined || sources.length === 0) {
+        found = ((bad ?? value ?? node.key) as YamlNode | null) ?? undefined;
+        return visit.BREAK;
+      }
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor !== undefined) anchors.set(anchor, node);
+    return undefined;
+  });
+  return found;
 }
 
 function firstAlias(doc: Document.Parsed, visit: typeof import('yaml').visit): YamlNode | undefined {

@@ -43,7 +43,9 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
       return fail(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`);
     }
     const decoded = decodeText(buf.subarray(0, n));
-    if (!decoded.ok) return fail(file, 'E_BINARY_FILE', `${what} ${decoded.reason}; expected UTF-8 YAML text`);
+    if (!decoded.ok) {
+      return { ok: false, diagnostic: { code: 'E_BINARY_FILE', severity: 'error', message: `${what} ${decoded.reason}; expected UTF-8 YAML text`, file, line: decoded.line, col: decoded.col } };
+    }
     return { ok: true, text: decoded.text };
   } catch (err) {
     return fail(file, ioCode(err), ioMessage(err, what));

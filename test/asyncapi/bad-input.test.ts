@@ -58,10 +58,10 @@ describe('import asyncapi: bad input', () => {
   it('nesting too deep to walk (in flow style, and in block style)', async () => {
     const flow = join(work, 'deep.json');
     writeFileSync(flow, `{"asyncapi": "3.0.0", "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`);
-    await importFails(flow, 'E_ASYNCAPI_TOO_DEEP', /deep\.json:1:\d+: error/);
+    await importFails(flow, 'E_TOO_DEEP', /deep\.json:1:\d+: error/);
     const block = join(work, 'deep.yaml');
     writeFileSync(block, `asyncapi: 3.0.0\nx:\n${Array.from({ length: 150 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')} 1\n`);
-    await importFails(block, 'E_ASYNCAPI_TOO_DEEP', /deep\.yaml:\d+:\d+: error/);
+    await importFails(block, 'E_TOO_DEEP', /deep\.yaml:\d+:\d+: error/);
   });
 
   it('a missing file, and a structure that is not what AsyncAPI says', async () => {

@@ -1,6 +1,6 @@
 // Reads an AsyncAPI document for import, turning everything that can go wrong into located
-// Diagnostics: the same file limits and hostile-YAML checks as the catalog (src/loader), nesting
-// too deep to walk, something that is not AsyncAPI, a version edasaga does not read, and `$ref`s
+// Diagnostics: the same file limits and hostile-YAML checks as the catalog (src/loader, which also
+// refuses nesting too deep to parse or walk), something that is not AsyncAPI, a version edasaga does not read, and `$ref`s
 // that leave the document's folder or the machine (src/schema/refs.ts decides, as for payloads).
 
 import { realpathSync } from 'node:fs';
@@ -11,13 +11,6 @@ import { readSourceFile } from '../../loader/read-source.js';
 import { SourceIndex } from '../../loader/source-index.js';
 import { RefResolver } from '../../schema/refs.js';
 import type { LoadedFile } from '../../schema/refs.js';
-
-/**
- * Deeper than this is refused before anything walks the document. JSON Schemas and AsyncAPI
- * documents people write stay far below it; the YAML parser itself runs out of memory on a few
- * hundred nested flow collections (`[[[[...`), which is how a hostile document would go deeper.
- */
-export const MAX_NESTING = 100;
 
 export interface SpecSource {
   readonly file: string;
@@ -97,69 +90,12 @@ function parseFile(file: string, what: string, sources: SourceIndex, diagnostics
     return undefined;
   }
   sources.addText(file, read.text);
-  const tooDeep = flowNesting(read.text);
-  if (tooDeep !== undefined) {
-    diagnostics.push({ ...deepError(file), ...lineCol(read.text, tooDeep) });
-    return undefined;
-  }
+  // The loader refuses nesting too deep to parse or walk (E_TOO_DEEP), as for every other file.
   const outcome = parseYamlSource(file, read.text, what);
   diagnostics.push(...outcome.diagnostics);
   if (!outcome.parsed) return undefined;
   sources.add(outcome.parsed);
-  const deep = deepestPath(outcome.parsed.value);
-  if (deep !== undefined) {
-    diagnostics.push({ ...deepError(file), ...(sources.span(file, deep, 'key') ?? {}) });
-    return undefined;
-  }
   return outcome.parsed.value;
-}
-
-function deepError(file: string): Diagnostic {
-  return { code: 'E_ASYNCAPI_TOO_DEEP', severity: 'error', message: `the document nests deeper than ${MAX_NESTING} levels here; edasaga does not read it`, file };
-}
-
-/**
- * Offset of the first flow bracket nested deeper than MAX_NESTING, skipping quoted strings and
- * comments. A scan of the text, before parsing: the parser is what such input would break.
- */
-export function flowNesting(text: string): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (c === 0x27 /* ' */ && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) {
-      for (i++; i < text.length; i++) if (text[i] === "'") { if (text[i + 1] === "'") i++; else break; }
-    } else if (c === 0x23 /* # */ && (i === 0 || /\s/.test(text[i - 1]!))) {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === 0x5b || c === 0x7b /* [ { */) {
-      if (++depth > MAX_NESTING) return i;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
-  }
-  return undefined;
-}
-
-/** JSON pointer of a node nested deeper than MAX_NESTING (iteratively: no recursion to overflow). */
-export function deepestPath(value: unknown): string | undefined {
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { v, path, depth } = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > MAX_NESTING) return path;
-    const items: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
-    for (const [k, x] of items) stack.push({ v: x, path: `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth: depth + 1 });
-  }
-  return undefined;
-}
-
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: offset - start + 1 };
 }
 
 function realPath(p: string): string | undefined {
