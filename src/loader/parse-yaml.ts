@@ -10,7 +10,7 @@
 // compare the two, or to rule the fast path out when chasing a problem).
 
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { checkText, lineCol } from './decode-text.js';
 import { fastParse } from './fast-parse.js';
 import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
@@ -278,7 +278,7 @@ export function position(
   return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
 }
 
-function err(file: string, code: string, message: string): Diagnostic {
+function err(file: string, code: DiagnosticCode, message: string): Diagnostic {
   return { code, severity: 'error', message, file };
 }
 

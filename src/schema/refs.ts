@@ -9,7 +9,7 @@
 // recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
 
 import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
 import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema } from './walk.js';
@@ -27,12 +27,12 @@ export interface RefTarget extends SchemaLocation {
 
 export type RefResolution =
   | { readonly ok: true; readonly target: RefTarget }
-  | { readonly ok: false; readonly code: string; readonly message: string; readonly hint?: string };
+  | { readonly ok: false; readonly code: DiagnosticCode; readonly message: string; readonly hint?: string };
 
 /** A `$ref` that could not be resolved, located at the `$ref` keyword that names it. */
 export interface RefProblem extends SchemaLocation {
   readonly ref: string;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly hint?: string;
 }

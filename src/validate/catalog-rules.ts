@@ -2,7 +2,7 @@
 // files, references to services and messages that resolve, versions numbered 1..n, valid payload
 // schemas with their ordering key, subscriptions to things that exist.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type { RefResolver } from '../schema/refs.js';
@@ -54,7 +54,7 @@ export function catalogFacts(file: string, doc: unknown): CatalogFacts {
 export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const root = asRecord(doc);
-  const at = (segments: (string | number)[], code: string, message: string, target: 'key' | 'value' = 'value', hint?: string, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
+  const at = (segments: (string | number)[], code: DiagnosticCode, message: string, target: 'key' | 'value' = 'value', hint?: string, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
     code,
     severity,
     message,

@@ -2,7 +2,7 @@
 // accepted), regular expressions that compile, `$ref`s that resolve locally; and answers which
 // properties a payload has (for ordering and correlation keys).
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { parsePointer, toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import { refProblemsToDiagnostics } from '../schema/refs.js';
@@ -120,7 +120,7 @@ export class PayloadChecker {
     return out;
   }
 
-  private diag(code: string, message: string, at: SchemaLocation, rel: string, target: 'key' | 'value', hint?: string): Diagnostic {
+  private diag(code: DiagnosticCode, message: string, at: SchemaLocation, rel: string, target: 'key' | 'value', hint?: string): Diagnostic {
     return {
       code,
       severity: 'error',

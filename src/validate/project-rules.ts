@@ -2,7 +2,7 @@
 // names, and nothing the project names generates a TypeScript name that something else generates
 // too (src/names/generated.ts). Each finding is reported once, at the name that makes it.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { toPointer } from '../loader/json-pointer.js';
 import type { ParsedSource } from '../loader/parse-yaml.js';
 import type { SourceIndex } from '../loader/source-index.js';
@@ -34,7 +34,7 @@ export function projectRules(catalog: ParsedSource | undefined, facts: CatalogFa
   }
   const where = new Map(located.map((l) => [l.thing, l]));
   // Located only when reported: locating builds a syntax tree the clean case never needs.
-  const at = (thing: NamedThing, code: string, message: string): Diagnostic => {
+  const at = (thing: NamedThing, code: DiagnosticCode, message: string): Diagnostic => {
     const l = where.get(thing)!;
     return { code, severity: 'error', message, file: l.file, ...(sources.span(l.file, l.pointer, l.target) ?? {}) };
   };

@@ -2,7 +2,7 @@
 // each step's messages belong to its participant, completion events belong to the orchestrator,
 // the correlation key is in every payload, and timeouts/retries make sense.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type { RefResolver } from '../schema/refs.js';
@@ -27,7 +27,7 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const saga = asRecord(asRecord(doc)?.['saga']);
   if (!saga) return out;
-  const at = (segments: (string | number)[], code: string, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
+  const at = (segments: (string | number)[], code: DiagnosticCode, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
     code,
     severity: 'error',
     message,
