@@ -82,7 +82,7 @@ export const CODES = {
   // ---- references (src/schema/refs.ts) ----
   E_UNRESOLVED_REF: error('refs', 'a `$ref` that does not resolve locally'),
   E_REMOTE_REF: error('refs', 'a `$ref` to a URL (never fetched)'),
-  E_REF_CYCLE: error('refs', '`$ref`s that only point at each other'),
+  E_REF_CYCLE: error('refs', '`$ref`s that only point at each other, or a schema that applies itself to the same value (through `allOf`, `anyOf`, ...)'),
   E_REF_OUTSIDE_FOLDER: error('refs', "a `$ref` to a file outside the document's folder (AsyncAPI import)"),
 
   // ---- generate (src/generate) ----

@@ -129,12 +129,16 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
   const { doc, lineCounter } = buildTree(text);
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
-  for (const e of doc.errors) {
+  // The first syntax error only: after one, the parser's idea of the structure is off and the
+  // errors that follow are mostly consequences (a stray line break gave twenty). One mistake, one error.
+  const first = doc.errors[0];
+  if (first !== undefined) {
     // `yaml` turns its own stack overflow into an error: nesting deeper than it can parse.
-    const deep = /maximum call stack size exceeded/i.test(e.message);
+    const deep = /maximum call stack size exceeded/i.test(first.message);
     diagnostics.push({
-      ...(deep ? err(file, 'E_TOO_DEEP', tooDeepMessage(what)) : err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(e.message)}`)),
-      ...at(e.pos[0], e.pos[1]),
+      ...(deep ? err(file, 'E_TOO_DEEP', tooDeepMessage(what)) : err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(first.message)}`)),
+      ...at(first.pos[0], first.pos[1]),
+      ...(doc.errors.length > 1 && !deep ? { hint: 'fix this one first: what the YAML parser finds after it may follow from it' } : {}),
     });
   }
   if (diagnostics.length > 0) return { parsed: undefined, diagnostics };

@@ -12,7 +12,8 @@ import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path'
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
-import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema } from './walk.js';
+import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema, mayApplyInPlace } from './walk.js';
+import { inPlaceCycles, type SchemaNode } from './in-place-cycles.js';
 import { closest } from './suggest.js';
 
 /** A place in a parsed document: absolute file and JSON pointer. */
@@ -27,7 +28,14 @@ export interface RefTarget extends SchemaLocation {
 
 export type RefResolution =
   | { readonly ok: true; readonly target: RefTarget }
-  | { readonly ok: false; readonly code: DiagnosticCode; readonly message: string; readonly hint?: string };
+  | {
+      readonly ok: false;
+      readonly code: DiagnosticCode;
+      readonly message: string;
+      readonly hint?: string;
+      /** For E_REF_CYCLE: `file#pointer` of every `{ $ref }` schema on the cycle. */
+      readonly cycle?: ReadonlySet<string>;
+    };
 
 /** A `$ref` that could not be resolved, located at the `$ref` keyword that names it. */
 export interface RefProblem extends SchemaLocation {
@@ -35,6 +43,8 @@ export interface RefProblem extends SchemaLocation {
   readonly code: DiagnosticCode;
   readonly message: string;
   readonly hint?: string;
+  /** For E_REF_CYCLE: the `{ $ref }` schemas on the cycle (see RefResolution). */
+  readonly cycle?: ReadonlySet<string>;
 }
 
 export type LoadedFile = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
@@ -150,14 +160,16 @@ export class RefResolver {
    * caller gets a real schema. Reports a cycle when the chain comes back to itself.
    */
   resolveChain(ref: string, fromFile: string): RefResolution {
-    const seen = new Set<string>();
+    const seen: string[] = [];
     let res = this.resolveRef(ref, fromFile);
     for (let i = 0; res.ok && i < MAX_CHAIN; i++) {
       const key = `${res.target.file}#${res.target.pointer}`;
-      if (seen.has(key)) {
-        return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema` };
+      const again = seen.indexOf(key);
+      if (again !== -1) {
+        const loop = [...seen.slice(again), key].map((k) => shortKey(k, fromFile)).join(' -> ');
+        return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema (${loop})`, cycle: new Set(seen.slice(again)) };
       }
-      seen.add(key);
+      seen.push(key);
       const s = res.target.schema;
       if (!isSchemaObject(s) || typeof s['$ref'] !== 'string' || !isRefOnly(s)) return res;
       res = this.resolveRef(s['$ref'], res.target.file);
@@ -172,8 +184,11 @@ export class RefResolver {
   checkRefs(schema: unknown, at: SchemaLocation, visitTarget?: (target: RefTarget) => void): RefProblem[] {
     const problems: RefProblem[] = [];
     const visited = new Set<string>([`${resolve(at.file)}#${at.pointer}`]);
+    /** Schemas that may be on an in-place cycle (they have a `$ref` or an in-place applicator). */
+    const cycleCandidates: SchemaNode[] = [];
     const walk = (node: unknown, file: string, pointer: string): void => {
       if (!isSchemaObject(node)) return;
+      if (mayApplyInPlace(node)) cycleCandidates.push({ file, pointer, schema: node });
       const ref = node['$ref'];
       if (ref !== undefined) {
         const refPointer = pointer + '/$ref';
@@ -181,8 +196,17 @@ export class RefResolver {
           problems.push({ file, pointer: refPointer, ref: String(ref), code: 'E_UNRESOLVED_REF', message: '$ref must be a string' });
         } else {
           const res = this.resolveChain(ref, file);
-          if (!res.ok) {
-            problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}) });
+          if (!res.ok && res.cycle !== undefined && !res.cycle.has(`${file}#${pointer}`)) {
+            // A `$ref` that leads into a cycle without being part of it is not the mistake: the
+            // cycle is reported at its own `$ref`s, found by walking on into it.
+            const first = this.resolveRef(ref, file);
+            const key = first.ok ? `${first.target.file}#${first.target.pointer}` : undefined;
+            if (first.ok && key !== undefined && !visited.has(key)) {
+              visited.add(key);
+              walk(first.target.schema, first.target.file, first.target.pointer);
+            }
+          } else if (!res.ok) {
+            problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}), ...(res.cycle ? { cycle: res.cycle } : {}) });
           } else {
             // Walk the first hop too: intermediate `{ $ref }` nodes are part of the chain just checked.
             const first = this.resolveRef(ref, file);
@@ -199,6 +223,25 @@ export class RefResolver {
       forEachSubschema(node, (sub, path) => walk(sub, file, pointer + toPointer(path)));
     };
     walk(schema, resolve(at.file), at.pointer);
+    // Cycles through allOf/anyOf/oneOf/not as well as through `$ref` alone (in-place-cycles.ts); a
+    // pure `$ref` cycle was reported above already.
+    const reported = new Set(problems.flatMap((p) => (p.cycle ? [[...p.cycle].sort().join('|')] : [])));
+    const target = (ref: string, file: string): SchemaNode | undefined => {
+      const res = this.resolveRef(ref, file);
+      return res.ok ? res.target : undefined;
+    };
+    for (const cycle of inPlaceCycles(cycleCandidates, target)) {
+      if (reported.has([...cycle.keys].sort().join('|'))) continue;
+      problems.push({
+        file: cycle.file,
+        pointer: `${cycle.pointer}/$ref`,
+        ref: cycle.ref,
+        code: 'E_REF_CYCLE',
+        message: `$ref "${cycle.ref}" makes a schema apply itself to the same value (${cycle.path.join(' -> ')}): it never reaches a part of the value, and validating it would never end`,
+        hint: 'a recursive schema must recurse through properties or items',
+        cycle: cycle.keys,
+      });
+    }
     return problems;
   }
 
@@ -320,4 +363,12 @@ export function refProblemsToDiagnostics(
     ...(locate(p.file, p.pointer) ?? {}),
     ...(p.hint ? { hint: p.hint } : {}),
   }));
+}
+
+/** `file#pointer` as a reader would write it from `fromFile`: `#/definitions/A`, or `other.json#/A`. */
+function shortKey(key: string, fromFile: string): string {
+  const hash = key.indexOf('#');
+  const file = key.slice(0, hash);
+  const pointer = key.slice(hash + 1);
+  return `${file === resolve(fromFile) ? '' : basename(file)}#${pointer}`;
 }
