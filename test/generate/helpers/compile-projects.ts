@@ -25,11 +25,14 @@ export function projectsRoot(label: string): string {
 export async function generateProject(project: Project, dir: string, bundle?: (payload: JsonSchema) => JsonSchema): Promise<readonly string[]> {
   const outcome = await generate(project, { outDir: dir, workers: false, ...(bundle === undefined ? {} : { bundle }) });
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
-  if (outcome.exitCode !== 2) {
-    rmSync(join(dir, 'src/edasaga-runtime'), { recursive: true, force: true });
-    symlinkSync(join(REPO, 'src/runtime'), join(dir, 'src/edasaga-runtime'), 'dir');
-  }
+  if (outcome.exitCode !== 2) linkRuntime(dir);
   return errors;
+}
+
+/** Replaces a generated project's runtime copy with a link to src/runtime (see above). */
+export function linkRuntime(dir: string): void {
+  rmSync(join(dir, 'src/edasaga-runtime'), { recursive: true, force: true });
+  symlinkSync(join(REPO, 'src/runtime'), join(dir, 'src/edasaga-runtime'), 'dir');
 }
 
 /**
