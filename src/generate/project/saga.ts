@@ -119,9 +119,14 @@ function builderBody(catalog: Catalog, saga: Saga, message: Message, sources: re
       const access = propertyAccess('data.start', field.name);
       lines.push(startRequired ? `      ${key}: ${access},` : `      ...optional(${stringLiteral(field.name)}, ${access}),`);
     } else if (replies.length > 0 && field.required) {
-      // The reply (or one of several alternatives, e.g. the failure that ended the saga) must be there.
-      const last = replies[replies.length - 1]!;
-      const chain = [...replies.slice(0, -1).map(optionalAccess), propertyAccess(`requireReply(data, ${stringLiteral(last.message.name)})`, field.name)];
+      // The reply (or one of several alternatives, e.g. the failure that ended the saga) must be
+      // there, and it must have the field: a reply where the field is optional cannot end the chain
+      // (its value may be missing), so the chain ends in one where it is required, or in a todo.
+      const sure = [...replies].reverse().find((source) => payloadFields(catalog, source.message).some((f) => f.name === field.name && f.required));
+      const chain = [
+        ...replies.filter((source) => source !== sure).map(optionalAccess),
+        sure === undefined ? `todo(${stringLiteral(`${saga.name}: ${message.name}.${field.name}`)})` : propertyAccess(`requireReply(data, ${stringLiteral(sure.message.name)})`, field.name),
+      ];
       lines.push(`      ${key}: ${chain.join(' ?? ')},`);
     } else if (replies.length > 0) {
       lines.push(`      ...optional(${stringLiteral(field.name)}, ${replies.map(optionalAccess).join(' ?? ')}),`);
