@@ -1,19 +1,51 @@
 // Nesting too deep to parse or walk safely, found before it does harm (see MAX_NESTING in limits.ts):
 // in the text, before parsing, for flow collections (the parser is what such input would break);
-// in the data, after parsing, for everything else. Both iterative: no recursion to overflow.
+// in the data, after parsing, for everything else, unless the text shows it cannot be that deep
+// (the common case: the walk then costs nothing). Both iterative: no recursion to overflow.
 
 import { MAX_NESTING } from './limits.js';
 
+export interface NestingScan {
+  /** Offset of the first flow bracket nested deeper than MAX_NESTING, if any. */
+  readonly tooDeepAt?: number;
+  /**
+   * No value in the text nests deeper than this: a block node starts one column (or one `- `)
+   * further in than its parent, so its depth is at most its line's indentation plus the `- `s
+   * that open the line, plus the flow brackets around it. Over-estimates (block scalars, flow
+   * collections over several lines), never under-estimates.
+   */
+  readonly bound: number;
+}
+
 /**
- * Offset of the first flow bracket nested deeper than MAX_NESTING, skipping quoted strings and
- * comments; undefined when there is none. Brackets in plain scalars count too (`a[b`), which can
- * only over-count: a false alarm needs a hundred of them open on one path.
+ * One pass over the text, before parsing, skipping quoted strings and comments. Brackets in plain
+ * scalars count too (`a[b`), which can only over-count: a false alarm needs a hundred of them open.
  */
-export function flowNesting(text: string): number | undefined {
+export function scanNesting(text: string): NestingScan {
   let depth = 0;
+  let maxFlow = 0;
+  let maxBlock = 0;
+  let lineStart = true;
   for (let i = 0; i < text.length; i++) {
+    if (lineStart) {
+      // The line's indentation and the `- ` entries opening it.
+      lineStart = false;
+      let j = i;
+      while (text.charCodeAt(j) === 0x20) j++;
+      let block = j - i;
+      while (text.charCodeAt(j) === 0x2d /* - */ && text.charCodeAt(j + 1) === 0x20) {
+        block++;
+        j += 2;
+        while (text.charCodeAt(j) === 0x20) j++;
+      }
+      if (block > maxBlock) maxBlock = block;
+      i = j;
+      if (i >= text.length) break;
+    }
     const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
+    if (c === 0x0a || c === 0x0d) {
+      lineStart = true;
+    } else if (c === 0x22 /* " */) {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
     } else if (c === 0x27 /* ' */ && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) {
       for (i++; i < text.length; i++) {
@@ -22,12 +54,13 @@ export function flowNesting(text: string): number | undefined {
         else break;
       }
     } else if (c === 0x23 /* # */ && (i === 0 || /\s/.test(text[i - 1]!))) {
-      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 0x0a && text.charCodeAt(i + 1) !== 0x0d) i++;
     } else if (c === 0x5b || c === 0x7b /* [ { */) {
-      if (++depth > MAX_NESTING) return i;
+      if (++depth > MAX_NESTING) return { tooDeepAt: i, bound: Infinity };
+      if (depth > maxFlow) maxFlow = depth;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
-  return undefined;
+  return { bound: maxBlock + maxFlow + 1 };
 }
 
 interface Frame {

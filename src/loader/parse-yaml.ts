@@ -13,8 +13,8 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { checkText, lineCol } from './decode-text.js';
 import { fastParse } from './fast-parse.js';
-import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES } from './limits.js';
-import { deepestPath, flowNesting, tooDeepMessage } from './nesting.js';
+import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING } from './limits.js';
+import { deepestPath, scanNesting, tooDeepMessage } from './nesting.js';
 import { formatBytes } from './read-source.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -88,8 +88,8 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
       diagnostics: [err(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`)],
     };
   }
-  const deepFlow = flowNesting(text);
-  if (deepFlow !== undefined) return { parsed: undefined, diagnostics: [{ ...err(file, 'E_TOO_DEEP', tooDeepMessage(what)), ...lineCol(text, deepFlow) }] };
+  const nesting = scanNesting(text);
+  if (nesting.tooDeepAt !== undefined) return { parsed: undefined, diagnostics: [{ ...err(file, 'E_TOO_DEEP', tooDeepMessage(what)), ...lineCol(text, nesting.tooDeepAt) }] };
 
   let outcome: ParseOutcome | undefined;
   if (!process.env['EDASAGA_CAREFUL_YAML']) {
@@ -97,7 +97,7 @@ export function parseYamlSource(file: string, rawText: string, what = 'file'): P
     if (fast) outcome = { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
   }
   outcome ??= parseCarefully(file, text, what);
-  const deep = outcome.parsed === undefined ? undefined : deepestPath(outcome.parsed.value);
+  const deep = outcome.parsed === undefined || nesting.bound <= MAX_NESTING ? undefined : deepestPath(outcome.parsed.value);
   if (deep === undefined) return outcome;
   const { doc, lineCounter } = outcome.parsed!;
   return { parsed: undefined, diagnostics: [{ ...err(file, 'E_TOO_DEEP', tooDeepMessage(what)), ...nodePosition(doc, lineCounter, deep) }] };
