@@ -2,8 +2,9 @@
 // reproducers the fuzzers found (issue 15, and test/cli/fuzz.test.ts), each a whole project (the
 // wiring and the saga modules included), all type-checked in one tsc run.
 // - Messages named after every name the generated modules use for themselves (Migration was TS2300
-//   in src/generated/app/services.ts), and nested payload types whose natural names are taken
-//   (Parcel's `items` beside a message ParcelV1Items; Envelope's `options` beside EnvelopeOptions).
+//   in src/generated/app/services.ts), nested payload types whose natural names are taken
+//   (Parcel's `items` beside a message ParcelV1Items; Envelope's `options` beside EnvelopeOptions),
+//   and a camelCase service (greeterBot, which generate refused).
 // - A saga reply whose field is optional (ShipmentFailed without `required`): the builder of a
 //   message that requires the field read it from that reply last, as `string | undefined` (TS2322).
 import { readFileSync, rmSync } from 'node:fs';
@@ -85,6 +86,8 @@ function hostileCatalog(names: readonly string[]): { catalog: string; saga: stri
   catalog = withMessages(catalog, [...extra.map((n) => event(n)), event('Parcel', nested), event('ParcelV1Items'), event('Boxed', '\n            envelope: { $ref: "#/definitions/Envelope" }')].join(''));
   catalog = catalog.replace('\ndefinitions:\n', '\ndefinitions:\n  Envelope:\n    type: object\n    properties:\n      options: { type: object, properties: { retries: { type: integer } } }\n');
   catalog = catalog.replace(/notification: \[([^\]]*)\]/, (_, list: string) => `notification: [${[list, ...extra, 'Parcel', 'ParcelV1Items', 'Boxed'].join(', ')}]`);
+  // And a camelCase service (issue 11: it validated, then generate refused it).
+  catalog = catalog.replace(/^(\s+)notification:/gm, '$1greeterBot:');
   return { catalog, saga };
 }
 
@@ -119,6 +122,7 @@ describe('catalogs that validate, generated whole', () => {
     for (const fixed of FIXED_EXPORTS.keys()) expect(names).not.toContain(fixed);
     expect(readFileSync(join(projects.hostile, 'src/generated/app/services.ts'), 'utf8')).toContain('bindHandler(catalog.Migration,');
     expect(readFileSync(join(projects.hostile, 'src/generated/messages/parcel.ts'), 'utf8')).toContain('export interface ParcelV1Items2 {');
+    expect(readFileSync(join(projects.hostile, 'src/services/greeter-bot/handlers.ts'), 'utf8')).toContain('export const greeterBotHandlers = {');
   });
 
   it('the builder reads an optional field from no reply last', () => {
