@@ -18,27 +18,10 @@ import { loadProject } from '../../src/project/load.js';
 import { EXAMPLE_CATALOG, loadRaw } from './helpers/model.js';
 import { generateProject, projectsRoot, typecheckProjects } from './helpers/compile-projects.js';
 import { REPO } from './helpers/workspace.js';
+import { eventYaml, withMessages } from './helpers/catalog-text.js';
 
 const CATALOG = readFileSync(EXAMPLE_CATALOG, 'utf8');
 const SAGA = readFileSync(join(REPO, 'examples/order-system/sagas/order-saga.yaml'), 'utf8');
-
-const event = (name: string, extra = '') => `  ${name}:
-    kind: event
-    service: order
-    topic: extra
-    key: orderId
-    versions:
-      1:
-        payload:
-          type: object
-          required: [orderId]
-          properties:
-            orderId: { type: string }${extra}
-`;
-
-function withMessages(catalog: string, added: string): string {
-  return catalog.replace('\nmessages:\n', `\nmessages:\n${added}`);
-}
 
 /**
  * Every capitalised name a module of the generated order system declares or imports for itself
@@ -83,7 +66,7 @@ function hostileCatalog(names: readonly string[]): { catalog: string; saga: stri
   });
   const extra = names.slice(originals.length);
   const nested = '\n            items: { type: object, properties: { sku: { type: string } } }';
-  catalog = withMessages(catalog, [...extra.map((n) => event(n)), event('Parcel', nested), event('ParcelV1Items'), event('Boxed', '\n            envelope: { $ref: "#/definitions/Envelope" }')].join(''));
+  catalog = withMessages(catalog, [...extra.map((n) => eventYaml(n)), eventYaml('Parcel', nested), eventYaml('ParcelV1Items'), eventYaml('Boxed', '\n            envelope: { $ref: "#/definitions/Envelope" }')].join(''));
   catalog = catalog.replace('\ndefinitions:\n', '\ndefinitions:\n  Envelope:\n    type: object\n    properties:\n      options: { type: object, properties: { retries: { type: integer } } }\n');
   catalog = catalog.replace(/notification: \[([^\]]*)\]/, (_, list: string) => `notification: [${[list, ...extra, 'Parcel', 'ParcelV1Items', 'Boxed'].join(', ')}]`);
   // And a camelCase service (issue 11: it validated, then generate refused it).

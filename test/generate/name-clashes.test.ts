@@ -10,28 +10,11 @@ import { FIXED_EXPORTS } from '../../src/names/generated.js';
 import { loadProject, loadProjectFromSources } from '../../src/project/load.js';
 import { catalogFromObject, EXAMPLE_CATALOG, loadRaw } from './helpers/model.js';
 import { REPO } from './helpers/workspace.js';
+import { eventYaml, withMessages } from './helpers/catalog-text.js';
 
 const CATALOG = readFileSync(EXAMPLE_CATALOG, 'utf8');
 const SAGA_FILE = join(REPO, 'examples/order-system/sagas/order-saga.yaml');
 const SAGA = readFileSync(SAGA_FILE, 'utf8');
-
-const event = (name: string, extra = '') => `  ${name}:
-    kind: event
-    service: order
-    topic: extra
-    key: orderId
-    versions:
-      1:
-        payload:
-          type: object
-          required: [orderId]
-          properties:
-            orderId: { type: string }${extra}
-`;
-
-function withMessages(catalog: string, added: string): string {
-  return catalog.replace('\nmessages:\n', `\nmessages:\n${added}`);
-}
 
 function load(catalog: string, saga = SAGA) {
   return loadProjectFromSources({ catalog: { path: join(REPO, 'examples/order-system/catalog.yaml'), text: catalog }, sagas: [{ path: SAGA_FILE, text: saga }] });
@@ -54,7 +37,7 @@ describe('the names the generated code exports whatever the catalog holds', () =
 
 describe('names the generated code would declare twice', () => {
   it('refuses a message named like the version type of another, at the name', () => {
-    const catalog = withMessages(CATALOG, event('ProcessPaymentV1'));
+    const catalog = withMessages(CATALOG, eventYaml('ProcessPaymentV1'));
     const result = load(catalog);
     expect(result.diagnostics).toEqual([
       expect.objectContaining({
@@ -79,13 +62,13 @@ describe('names the generated code would declare twice', () => {
     ['the data type of a saga', 'OrderSagaData'],
     ['the handlers interface of a service', 'PaymentHandlers'],
   ])('refuses a message named like %s, at the name', (_what, name) => {
-    const catalog = withMessages(CATALOG, event(name));
+    const catalog = withMessages(CATALOG, eventYaml(name));
     const line = catalog.split('\n').findIndex((l) => l === `  ${name}:`) + 1;
     expect(load(catalog).diagnostics.map((d) => `${d.code}@${d.line}:${d.col}`)).toEqual([`E_DUPLICATE_NAME@${line}:3`]);
   });
 
   it.each(['EventEnvelope', 'HandlerContext', 'Decoder', 'Any', 'MessageName'])('refuses message %s: the generated code exports that name already', (name) => {
-    const catalog = withMessages(CATALOG, event(name));
+    const catalog = withMessages(CATALOG, eventYaml(name));
     const result = load(catalog);
     expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'E_INVALID_NAME', line: catalog.split('\n').findIndex((l) => l === `  ${name}:`) + 1, col: 3 })]);
     expect(result.diagnostics[0]!.message).toMatch(/generated code already exports/);
