@@ -140,7 +140,8 @@ function groupVersions(reader: Reader, api: ApiDocument): Map<string, Version[]>
 function messageName(wanted: string): string {
   let name = pascalCase(wanted).replace(/^_/, 'M');
   if (name === '') name = 'Message';
-  if (nameProblem('message', name) !== undefined) name = `${name}Message`;
+  // `Promise` -> `PromiseMessage`; `Any` -> `AnyMessage`, which the generated code exports itself -> `AnyMessageMessage`.
+  for (let i = 0; i < 3 && nameProblem('message', name.slice(0, 90)) !== undefined; i++) name = `${name}Message`;
   return name.slice(0, 90);
 }
 
