@@ -14,6 +14,7 @@ const BENCHES = [
   { name: 'validate-large', args: ['validate-large.mjs'] },
   { name: 'generate', args: ['generate.mjs'] },
   { name: 'compat', args: ['compat.mjs'] },
+  { name: 'fuzz', args: ['fuzz.mjs', '300'] },
   { name: 'asyncapi', args: ['asyncapi.mjs'] },
   { name: 'runtime-sqlite', args: ['runtime-sqlite.mjs'] },
   { name: 'orders-embedded', args: ['orders-embedded.mjs'] },

@@ -75,7 +75,7 @@ function renderOne(d: Diagnostic, options: RenderOptions): string {
 function codeFrame(d: Diagnostic, options: RenderOptions, paint: (style: Parameters<typeof styleText>[0], s: string) => string): string | undefined {
   const text = sourceText(d.file!, options);
   if (text === undefined) return undefined;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const lineText = lines[d.line! - 1];
   if (lineText === undefined) return undefined;
   const gutter = String(d.line);
@@ -88,12 +88,21 @@ function codeFrame(d: Diagnostic, options: RenderOptions, paint: (style: Paramet
   const start = long ? Math.max(0, Math.min(col - 1 - 40, lineText.length - WIDTH)) : 0;
   const end = long ? Math.min(lineText.length, start + WIDTH) : lineText.length;
   const prefix = start > 0 ? '...' : '';
-  const shown = prefix + lineText.slice(start, end) + (end < lineText.length ? '...' : '');
+  const shown = printable(prefix + lineText.slice(start, end) + (end < lineText.length ? '...' : ''));
   const spanStart = col - 1 - start + prefix.length;
   const width = Math.max(1, Math.min(endCol - col, shown.length - spanStart));
   // Tabs keep their width in the underline so the carets line up.
   const lead = shown.slice(0, spanStart).replace(/[^\t]/g, ' ');
   return `  ${paint('dim', `${gutter} |`)} ${shown}\n  ${paint('dim', `${pad} |`)} ${lead}${paint(d.severity === 'error' ? 'red' : 'yellow', '^'.repeat(width))}\n`;
+}
+
+/**
+ * The line as it may reach a terminal: control characters (an escape sequence from a hostile or
+ * binary file would be run by the terminal) and bidirectional overrides (which reorder what is
+ * shown) become U+FFFD, one code unit for one, so the carets below still line up. Tabs stay.
+ */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
 }
 
 function sourceText(file: string, options: RenderOptions): string | undefined {

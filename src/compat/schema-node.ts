@@ -7,6 +7,8 @@
 // branch matching) is what lets `{type: string, enum: [a]}` -> `{type: string}` read as "the enum
 // was dropped" rather than "the schema changed shape".
 
+import type { DiagnosticCode } from '../core/diagnostics.js';
+
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 /** What the engine needs from a `$ref` resolver (src/schema/refs.ts RefResolver fits it). */
@@ -16,7 +18,7 @@ export interface SchemaRefResolver {
     fromFile: string,
   ):
     | { readonly ok: true; readonly target: { readonly file: string; readonly pointer: string; readonly schema: unknown } }
-    | { readonly ok: false; readonly code: string; readonly message: string };
+    | { readonly ok: false; readonly code: DiagnosticCode; readonly message: string };
 }
 
 /** Where a schema was found: its file (for relative refs) and the resolver that reads refs. */
@@ -76,7 +78,7 @@ export interface ReadProblem {
   readonly pointer?: string;
   readonly ref: string;
   /** The diagnostic code, the same as validation gives for the same problem. */
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
 }
 

@@ -1,11 +1,14 @@
 // Problems found in a user's input, designed to be printed as `file:line:col: message`.
 // Every layer reports through these instead of throwing, so a command can show all of them at once.
 
+import type { DiagnosticCode } from './codes.js';
+
+export type { DiagnosticCode } from './codes.js';
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
-  /** Stable, documented code, e.g. `E_UNKNOWN_MESSAGE`, `E_YAML_SYNTAX`. */
-  readonly code: string;
+  /** Stable code from the registry (src/core/codes.ts), documented in docs/diagnostics.md. */
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
   /** Absolute (or as-given) path; omitted only for problems with no file (e.g. a usage error). */

@@ -1,46 +1,12 @@
-// Turning catalog names into identifiers, file names and literals that are safe to put in generated
-// code. Catalog names are validated before they reach here; these checks are the last line of defence
-// so that nothing from a catalog can escape a comment, a string or the output directory.
+// Turning catalog text into file names, literals and comments that are safe to put in generated
+// code. Catalog names are validated before they reach here (by the rules in src/names/, which the
+// planner applies again); these checks are the last line of defence so that nothing from a catalog
+// can escape a comment, a string or the output directory.
+
+import { kebabCase } from '../names/case.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SEGMENT = /^[a-z0-9][a-z0-9-]*$/;
-
-// Words that cannot name a binding in an ES module (strict mode), plus names that would shadow
-// globals the generated code uses.
-const RESERVED = new Set(
-  (
-    'break case catch class const continue debugger default delete do else enum export extends false finally ' +
-    'for function if import in instanceof new null return super switch this throw true try typeof var void while ' +
-    'with yield let static implements interface package private protected public await arguments eval ' +
-    'undefined NaN Infinity Object Array String Number Boolean Error Promise Record Readonly JSON Map Set'
-  ).split(' '),
-);
-
-export function isIdentifier(name: string): boolean {
-  return IDENTIFIER.test(name) && !RESERVED.has(name);
-}
-
-/** `OrderCreated` -> `order-created`, `HTTPRequest2` -> `http-request2`. Only for validated identifiers. */
-export function kebabCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
-    .replace(/_/g, '-')
-    .toLowerCase();
-}
-
-/** `shipping-address` / `shipping_address` / `shippingAddress` -> `ShippingAddress`. */
-export function pascalCase(name: string): string {
-  const parts = name.split(/[^A-Za-z0-9]+/).filter((p) => p !== '');
-  const joined = parts.map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-  return /^[0-9]/.test(joined) ? `_${joined}` : joined;
-}
-
-/** `order-service` -> `orderService`. */
-export function camelCase(name: string): string {
-  const pascal = pascalCase(name);
-  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
-}
 
 /** A path segment (file or folder name) derived from a catalog name; throws if it could be unsafe. */
 export function pathSegment(name: string): string {

@@ -2,7 +2,7 @@
 // names are safe to generate from and that every path stays inside the output directory, and gives
 // generated files their do-not-edit header. Emitters are pure; the writer applies the plan.
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { Catalog, JsonSchema, Message, Project, SourceLocation } from '../model/types.js';
+import type { JsonSchema, Message, Project, SourceLocation } from '../model/types.js';
 import type { EmitContext, Emitter, PlannedFile } from './plan.js';
 import type { ExistingProject } from './existing.js';
 import { bundlePayload, type BundleProblem } from './bundle.js';
@@ -17,7 +17,9 @@ import { emitValidators, validatorJob } from './emit/validators.js';
 import { jobHash, ValidatorCompiler } from './validator-compile.js';
 import { collectGarbage } from './memory.js';
 import { emitProject } from './project/index.js';
-import { isIdentifier, kebabCase, lineComment } from './names.js';
+import { lineComment } from './names.js';
+import { nameClashes, sharedNamespace, type NamedThing } from '../names/generated.js';
+import { nameCollisions, nameProblem } from '../names/rules.js';
 
 export interface Plan {
   readonly files: readonly PlannedFile[];
@@ -72,10 +74,12 @@ function emitMessagingWith(project: Project, ctx: EmitContext, precompiled: Read
       return { content: '', inputHash: '' };
     }
   };
+  // Nested payload types get names unique across everything src/generated/index.ts exports.
+  const typeNames = sharedNamespace(namedThings(project).map((t) => t.thing));
   return [
     ...emitSupport(),
-    ...emitDefinitions(catalog, ctx),
-    ...emitMessages(catalog, ctx),
+    ...emitDefinitions(catalog, ctx, typeNames),
+    ...emitMessages(catalog, ctx, typeNames),
     ...catalog.messages.flatMap((m) => emitValidators(m, compiled)),
     ...catalog.messages.flatMap((m) => emitUpcasters(m, ctx)),
     ...emitRegistry(catalog),
@@ -85,42 +89,57 @@ function emitMessagingWith(project: Project, ctx: EmitContext, precompiled: Read
 }
 
 const DEFINITION_REF = /^#\/definitions\/([A-Za-z_][A-Za-z0-9_]*)$/;
-const SERVICE = /^[a-z][a-z0-9-]*$/;
 
 function at(loc: SourceLocation): Pick<Diagnostic, 'file' | 'line' | 'col'> {
   return { file: loc.file, line: loc.line, col: loc.col };
 }
 
-/** Names the generator turns into identifiers and paths must be plain; the validator checks it too. */
-function checkNames(catalog: Catalog): Diagnostic[] {
+/** Every service name the generator makes paths and identifiers of, once, where it is first written. */
+function services(catalog: Project['catalog']): [string, SourceLocation][] {
+  const found = new Map<string, SourceLocation>();
+  for (const s of catalog.services) if (!found.has(s.name)) found.set(s.name, s.loc);
+  for (const m of catalog.messages) if (!found.has(m.service)) found.set(m.service, m.loc);
+  for (const s of catalog.subscriptions) if (!found.has(s.service)) found.set(s.service, s.loc);
+  return [...found];
+}
+
+/** What the catalog and its sagas name, with where each is written (for the name rules of src/names/). */
+export function namedThings(project: Project): { thing: NamedThing; loc?: SourceLocation }[] {
+  const { catalog } = project;
+  return [
+    ...catalog.messages.map((m) => ({ thing: { kind: 'message' as const, name: m.name, versions: m.versions.map((v) => v.version) }, loc: m.loc })),
+    ...Object.keys(catalog.definitions).map((name) => ({ thing: { kind: 'definition' as const, name } })),
+    ...services(catalog).map(([name, loc]) => ({ thing: { kind: 'service' as const, name }, loc })),
+    ...project.sagas.map((s) => ({ thing: { kind: 'saga' as const, name: s.name }, loc: s.loc })),
+  ];
+}
+
+/**
+ * The name rules `validate` applies (src/names/), applied again: a project built in code (or by a
+ * future command) that skipped validation still cannot generate code that breaks. Each name is
+ * checked once, where it is declared.
+ */
+function checkNames(project: Project): Diagnostic[] {
+  const { catalog } = project;
   const problems: Diagnostic[] = [];
   const error = (message: string, loc?: SourceLocation): Diagnostic => ({
     code: 'E_GENERATE_NAME',
     severity: 'error',
-    message,
+    message: `${message}; it cannot be generated`,
     ...(loc === undefined ? { file: catalog.file } : at(loc)),
   });
-  const seen = new Map<string, string>();
-  for (const message of catalog.messages) {
-    if (!isIdentifier(message.name) || !/^[A-Z]/.test(message.name)) {
-      problems.push(error(`message name ${JSON.stringify(message.name)} cannot be generated: expected a PascalCase identifier (letters, digits, _)`, message.loc));
-      continue;
-    }
-    const file = kebabCase(message.name);
-    const other = seen.get(file);
-    if (other !== undefined) problems.push(error(`messages "${other}" and "${message.name}" would generate the same file ${file}.ts`, message.loc));
-    seen.set(file, message.name);
-    if (!SERVICE.test(message.service)) problems.push(error(`service name ${JSON.stringify(message.service)} cannot be generated: expected lower-case letters, digits and -`, message.loc));
+  const things = namedThings(project);
+  const where = new Map(things.map(({ thing, loc }) => [thing, loc]));
+  const locOf = (thing: NamedThing): SourceLocation | undefined => where.get(thing);
+  for (const { thing, loc } of things) {
+    const problem = nameProblem(thing.kind, thing.name);
+    if (problem !== undefined) problems.push(error(`${thing.kind} name ${JSON.stringify(thing.name)} ${problem}`, loc));
   }
-  for (const service of catalog.services) {
-    if (!SERVICE.test(service.name)) problems.push(error(`service name ${JSON.stringify(service.name)} cannot be generated: expected lower-case letters, digits and -`, service.loc));
+  for (const { thing, other } of nameCollisions(things.map((t) => t.thing))) {
+    problems.push(error(`${thing.kind} "${thing.name}" collides with ${other.kind} "${other.name}": they would generate the same file or identifier`, locOf(thing)));
   }
-  for (const subscription of catalog.subscriptions) {
-    if (!SERVICE.test(subscription.service)) problems.push(error(`service name ${JSON.stringify(subscription.service)} cannot be generated: expected lower-case letters, digits and -`, subscription.loc));
-  }
-  for (const name of Object.keys(catalog.definitions)) {
-    if (!isIdentifier(name)) problems.push(error(`definition name ${JSON.stringify(name)} cannot be generated: expected an identifier`));
-  }
+  if (problems.length > 0) return problems;
+  for (const clash of nameClashes(things.map((t) => t.thing))) problems.push(error(clash.message, locOf(clash.thing)));
   return problems;
 }
 
@@ -157,12 +176,12 @@ export function emitContext(project: Project, options: PlanOptions, diagnostics:
 
 /** Names that cannot be generated, found before any emitter runs. */
 export function nameProblems(project: Project): Diagnostic[] {
-  return checkNames(project.catalog);
+  return checkNames(project);
 }
 
 export function planProject(project: Project, options: PlanOptions = {}): Plan {
   const { catalog } = project;
-  const diagnostics: Diagnostic[] = checkNames(catalog);
+  const diagnostics: Diagnostic[] = checkNames(project);
   if (diagnostics.length > 0) return { files: [], diagnostics };
 
   const bundleProblems: BundleProblem[] = [];

@@ -3,14 +3,16 @@
 // nullable types. A tiny printer rather than ts-morph: it is the hot path for big catalogs and the
 // output is a handful of fixed shapes.
 import type { JsonSchema } from '../model/types.js';
-import { isIdentifier, jsDoc, pascalCase, propertyKey, stringLiteral } from './names.js';
+import { pascalCase } from '../names/case.js';
+import { isSafeIdentifier } from '../names/rules.js';
+import { jsDoc, propertyKey, stringLiteral } from './names.js';
 
 type SchemaObject = { readonly [keyword: string]: unknown };
 
 export interface TypeScope {
   /** Declarations produced so far (nested interfaces), in order. */
   readonly declarations: string[];
-  /** Names already declared in the module, to keep generated nested names unique. */
+  /** Names already declared in the module (or in every module, see sharedScope), to keep generated nested names unique. */
   readonly names: Set<string>;
   /** Definition names referenced (to import them). */
   readonly refs: Set<string>;
@@ -20,6 +22,14 @@ export interface TypeScope {
 
 export function newScope(resolveRef: (ref: string) => string | undefined, reserved: Iterable<string> = []): TypeScope {
   return { declarations: [], names: new Set(reserved), refs: new Set(), resolveRef };
+}
+
+/**
+ * A scope whose names are `taken`, shared with other scopes: nested types of every module that
+ * src/generated/index.ts re-exports must be unique across all of them, not only within their module.
+ */
+export function sharedScope(resolveRef: (ref: string) => string | undefined, taken: Set<string>): TypeScope {
+  return { declarations: [], names: taken, refs: new Set(), resolveRef };
 }
 
 function isObject(schema: unknown): schema is SchemaObject {
@@ -45,7 +55,7 @@ function group(type: string): string {
 }
 
 function uniqueName(scope: TypeScope, wanted: string): string {
-  let name = isIdentifier(wanted) ? wanted : `T${wanted}`;
+  let name = isSafeIdentifier(wanted) ? wanted : `T${wanted}`;
   for (let i = 2; scope.names.has(name); i++) name = `${wanted}${i}`;
   scope.names.add(name);
   return name;

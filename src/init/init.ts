@@ -5,7 +5,7 @@
 
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { packageRoot } from '../schema/validator-specs.js';
 
 export const TEMPLATES = ['order-system', 'minimal'] as const;
@@ -38,7 +38,7 @@ export function initProject(options: InitOptions): InitResult {
   const root = options.packageRoot ?? packageRoot();
   const templateDir = join(root, 'examples', options.template);
   const result: InitResult = { dir, written: [], kept: [], diagnostics: [] };
-  const usage = (code: string, message: string, hint?: string) => {
+  const usage = (code: DiagnosticCode, message: string, hint?: string) => {
     result.diagnostics.push({ code, severity: 'error', message, ...(hint ? { hint } : {}) });
     return result;
   };

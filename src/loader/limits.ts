@@ -11,7 +11,7 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
 
 /**
- * How deeply mappings and lists may nest in one file (the catalog's own levels included). A
+ * How deeply mappings and lists may nest in one file, below its top level (the catalog's own levels included). A
  * catalog payload nested 40 objects deep uses about 90; a document nested hundreds deep is
  * generated or hostile, and both parsers, the validators and the compatibility checker recurse
  * per level, so deeper input is refused (E_NESTING_TOO_DEEP) before it can exhaust the stack.

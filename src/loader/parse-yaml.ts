@@ -9,15 +9,14 @@
 // node's position, checked node by node. EDASAGA_CAREFUL_YAML=1 forces the careful path (to
 // compare the two, or to rule the fast path out when chasing a problem).
 
-import type { CST, Document, LineCounter, Node as YamlNode } from 'yaml';
-import type { Diagnostic } from '../core/diagnostics.js';
-import { checkText } from './decode-text.js';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
+import { checkText, lineCol } from './decode-text.js';
 import { fastParse } from './fast-parse.js';
 import { FORBIDDEN_KEYS, MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from './limits.js';
+import { deepestPath, scanNesting, tooDeepMessage } from './nesting.js';
 import { formatBytes } from './read-source.js';
 import { yamlLib } from './yaml-lib.js';
-
-type CstToken = CST.Token;
 
 export interface ParsedSource {
   readonly file: string;
@@ -58,63 +57,14 @@ export class LazyTreeSource implements ParsedSource {
 
 /** `yaml`'s syntax tree of `text`, with the options the careful path parses with. */
 export function buildTree(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
-  const tree = guardedTree(text);
-  // Only files the fast path took get here, and it takes none nested too deep.
-  if ('tooDeepAt' in tree) throw new Error(`buildTree: nesting deeper than ${MAX_NESTING_DEPTH} at offset ${tree.tooDeepAt}`);
-  return tree;
-}
-
-/**
- * What `parseDocument` does (yaml's Lexer, Parser and Composer), with the nesting depth watched on
- * the way: the Lexer and Parser keep their own stacks, but the Composer and toJS recurse per
- * level, and V8 dies of "out of memory" rather than throwing when a regular expression is
- * compiled near the end of the stack. So a document nesting deeper than MAX_NESTING_DEPTH is
- * stopped where its first too-deep collection opens, before anything recurses (and before the
- * rest of a huge one is even lexed).
- */
-function guardedTree(text: string): { doc: Document.Parsed; lineCounter: LineCounter } | { tooDeepAt: number; lineCounter: LineCounter } {
-  const { Composer, LineCounter, Lexer, Parser, YAMLParseError } = yamlLib();
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
-  const parser = new Parser(lineCounter.addNewLine);
-  lineCounter.addNewLine(0); // as Parser.parse does before its first lexeme
-  const tokens: CstToken[] = [];
-  for (const lexeme of new Lexer().lex(text)) {
-    for (const token of parser.next(lexeme)) tokens.push(token);
-    // parser.stack holds the open document and collections (and at most a scalar or two being read).
-    if (parser.stack.length > MAX_NESTING_DEPTH) {
-      const at = tooDeepCollection(parser.stack);
-      if (at !== undefined) return { tooDeepAt: at, lineCounter };
-    }
-  }
-  for (const token of parser.end()) tokens.push(token);
   // Duplicate keys are found in one pass by parseCarefully: yaml's own `uniqueKeys` check compares
   // every key with every other key of its mapping, which takes seconds for a catalog with
   // thousands of messages. Merge keys (`<<: *base`) are allowed: catalogs use them to share
   // payload fragments.
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
-  let doc: Document.Parsed | undefined;
-  for (const next of composer.compose(tokens, true, text.length)) {
-    if (!doc) doc = next;
-    else {
-      // As parseDocument reports a second document.
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
-      break;
-    }
-  }
-  // compose(..., forceDoc = true) always ends with a document.
-  return { doc: doc as Document.Parsed, lineCounter };
-}
-
-const COLLECTIONS: ReadonlySet<string> = new Set(['block-map', 'block-seq', 'flow-collection']);
-
-/** Where the first collection deeper than the limit opens, if the parser's stack holds one. */
-function tooDeepCollection(stack: readonly CstToken[]): number | undefined {
-  let depth = 0;
-  for (const token of stack) {
-    if (!COLLECTIONS.has(token.type)) continue;
-    if (++depth > MAX_NESTING_DEPTH) return token.offset;
-  }
-  return undefined;
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true });
+  return { doc, lineCounter };
 }
 
 export interface ParseOutcome {
@@ -126,41 +76,69 @@ export interface ParseOutcome {
 export function parseYamlSource(file: string, rawText: string, what = 'file'): ParseOutcome {
   const checked = checkText(rawText);
   if (!checked.ok) {
-    return { parsed: undefined, diagnostics: [err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`)] };
+    return { parsed: undefined, diagnostics: [{ ...err(file, 'E_BINARY_FILE', `${what} ${checked.reason}; expected UTF-8 YAML text`), line: checked.line, col: checked.col }] };
   }
-  const text = checked.text;
+  // A lone CR ends a line in YAML 1.2 as LF does; `yaml` reads it as part of the line (a file with
+  // only CRs is one long comment) and js-yaml as a break. As LF (same length, so every offset
+  // stays), both read what the specification says.
+  const text = checked.text.replace(/\r(?!\n)/g, '\n');
   if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
     return {
       parsed: undefined,
       diagnostics: [err(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`)],
     };
   }
+  const nesting = scanNesting(text);
+  if (nesting.tooDeepAt !== undefined) return { parsed: undefined, diagnostics: [{ ...err(file, 'E_NESTING_TOO_DEEP', tooDeepMessage(what)), ...lineCol(text, nesting.tooDeepAt) }] };
 
+  let outcome: ParseOutcome | undefined;
   if (!process.env['EDASAGA_CAREFUL_YAML']) {
     const fast = fastParse(text);
-    if (fast) return { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
+    if (fast) outcome = { parsed: new LazyTreeSource(file, text, fast.value), diagnostics: [] };
   }
-  return parseCarefully(file, text, what);
+  outcome ??= parseCarefully(file, text, what);
+  const deep = outcome.parsed === undefined || nesting.bound <= MAX_NESTING_DEPTH ? undefined : deepestPath(outcome.parsed.value);
+  if (deep === undefined) return outcome;
+  const { doc, lineCounter } = outcome.parsed!;
+  return { parsed: undefined, diagnostics: [{ ...err(file, 'E_NESTING_TOO_DEEP', tooDeepMessage(what)), ...nodePosition(doc, lineCounter, deep) }] };
+}
+
+/** Where the key (or list item) at `path` is written; the document start when it cannot be found. */
+function nodePosition(doc: Document.Parsed, lc: LineCounter, path: readonly (string | number)[]): { line: number; col: number } {
+  const { isMap, isSeq, isScalar } = yamlLib();
+  let node: unknown = doc.contents;
+  let range: readonly number[] | null | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) break;
+      range = isScalar(pair.key) ? pair.key.range : undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      range = (node as YamlNode | undefined)?.range;
+    } else break;
+  }
+  return range ? position(lc, range[0]!) : { line: 1, col: 1 };
 }
 
 /** The careful path alone (after the binary and size checks): every node checked, positions kept. */
 export function parseCarefully(file: string, text: string, what = 'file'): ParseOutcome {
   const diagnostics: Diagnostic[] = [];
   const { isScalar, visit } = yamlLib();
-  const tree = guardedTree(text);
-  if ('tooDeepAt' in tree) {
-    return {
-      parsed: undefined,
-      diagnostics: [{ ...err(file, 'E_NESTING_TOO_DEEP', tooDeepMessage(what)), ...position(tree.lineCounter, tree.tooDeepAt) }],
-    };
-  }
-  const { doc, lineCounter } = tree;
+  const { doc, lineCounter } = buildTree(text);
   const at = (offset: number, endOffset?: number) => position(lineCounter, offset, endOffset);
 
-  for (const e of doc.errors) {
+  // The first syntax error only: after one, the parser's idea of the structure is off and the
+  // errors that follow are mostly consequences (a stray line break gave twenty). One mistake, one error.
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    // `yaml` turns its own stack overflow into an error: nesting deeper than it can parse.
+    const deep = /maximum call stack size exceeded/i.test(first.message);
     diagnostics.push({
-      ...err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(e.message)}`),
-      ...at(e.pos[0], e.pos[1]),
+      ...(deep ? err(file, 'E_NESTING_TOO_DEEP', tooDeepMessage(what)) : err(file, 'E_YAML_SYNTAX', `invalid YAML: ${lowerFirst(first.message)}`)),
+      ...at(first.pos[0], first.pos[1]),
+      ...(doc.errors.length > 1 && !deep ? { hint: 'fix this one first: what the YAML parser finds after it may follow from it' } : {}),
     });
   }
   if (diagnostics.length > 0) return { parsed: undefined, diagnostics };
@@ -179,7 +157,7 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
       parsed: undefined,
-      diagnostics: [...diagnostics, err(file, 'E_EMPTY_FILE', `${what} is empty: expected a YAML mapping`)],
+      diagnostics: [...diagnostics, { ...err(file, 'E_EMPTY_FILE', `${what} is empty: expected a YAML mapping`), line: 1, col: 1 }],
     };
   }
 
@@ -244,12 +222,42 @@ export function parseCarefully(file: string, text: string, what = 'file'): Parse
         ],
       };
     }
+    // Found only while building the data: a merge key (`<<: *base`) whose source is not a mapping,
+    // e.g. an alias of an anchor defined further down. Reported at that merge key.
+    const merge = firstBadMerge(doc);
+    const message = e instanceof Error ? lowerFirst(e.message) : String(e);
     return {
       parsed: undefined,
-      diagnostics: [...diagnostics, err(file, 'E_YAML_SYNTAX', `invalid YAML: ${e instanceof Error ? e.message : String(e)}`)],
+      diagnostics: [...diagnostics, { ...err(file, 'E_YAML_SYNTAX', `invalid YAML: ${message}`), ...(merge?.range ? at(merge.range[0], merge.range[1]) : { line: 1, col: 1 }) }],
     };
   }
   return { parsed: { file, text, value, doc, lineCounter }, diagnostics };
+}
+
+/** The source of the first merge key that is not a mapping or an alias of an earlier one. */
+function firstBadMerge(doc: Document.Parsed): YamlNode | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yamlLib();
+  const anchors = new Map<string, unknown>();
+  let found: YamlNode | undefined;
+  const isSource = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
+  // Document order: an alias may only name an anchor written before it.
+  visit(doc, (_, node) => {
+    // With `merge: true`, `yaml` reads a `<<` key as a symbol.
+    const key = isPair(node) && isScalar(node.key) ? node.key.value : undefined;
+    if (isPair(node) && (key === '<<' || (typeof key === 'symbol' && key.description === '<<'))) {
+      const value = node.value;
+      const sources = isSeq(value) ? value.items : [value];
+      const bad = sources.find((s) => !isSource(s));
+      if (bad !== undefined || sources.length === 0) {
+        found = ((bad ?? value ?? node.key) as YamlNode | null) ?? undefined;
+        return visit.BREAK;
+      }
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor !== undefined) anchors.set(anchor, node);
+    return undefined;
+  });
+  return found;
 }
 
 function firstAlias(doc: Document.Parsed, visit: typeof import('yaml').visit): YamlNode | undefined {
@@ -274,12 +282,7 @@ export function position(
   return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
 }
 
-/** The one message for a too-deep document, whichever check finds it. */
-function tooDeepMessage(what: string): string {
-  return `${what} nests mappings and lists more than ${MAX_NESTING_DEPTH} levels deep here: edasaga reads at most ${MAX_NESTING_DEPTH} (deeper documents are generated or hostile)`;
-}
-
-function err(file: string, code: string, message: string): Diagnostic {
+function err(file: string, code: DiagnosticCode, message: string): Diagnostic {
   return { code, severity: 'error', message, file };
 }
 

@@ -2,7 +2,7 @@
 // missing file, a directory, a file too large, binary content. Never throws for user mistakes.
 
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { MAX_FILE_BYTES } from './limits.js';
 import { decodeText } from './decode-text.js';
 
@@ -43,7 +43,9 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
       return fail(file, 'E_FILE_TOO_LARGE', `${what} is larger than the ${formatBytes(MAX_FILE_BYTES)} limit`);
     }
     const decoded = decodeText(buf.subarray(0, n));
-    if (!decoded.ok) return fail(file, 'E_BINARY_FILE', `${what} ${decoded.reason}; expected UTF-8 YAML text`);
+    if (!decoded.ok) {
+      return { ok: false, diagnostic: { code: 'E_BINARY_FILE', severity: 'error', message: `${what} ${decoded.reason}; expected UTF-8 YAML text`, file, line: decoded.line, col: decoded.col } };
+    }
     return { ok: true, text: decoded.text };
   } catch (err) {
     return fail(file, ioCode(err), ioMessage(err, what));
@@ -52,11 +54,11 @@ export function readSourceFile(file: string, what = 'file'): ReadResult {
   }
 }
 
-function fail(file: string, code: string, message: string): ReadResult {
+function fail(file: string, code: DiagnosticCode, message: string): ReadResult {
   return { ok: false, diagnostic: { code, severity: 'error', message, file } };
 }
 
-function ioCode(err: unknown): string {
+function ioCode(err: unknown): DiagnosticCode {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return 'E_FILE_NOT_FOUND';
   if (code === 'EISDIR') return 'E_NOT_A_FILE';

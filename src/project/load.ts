@@ -16,10 +16,10 @@ import { RefResolver } from '../schema/refs.js';
 import { refFileLoader } from '../loader/ref-files.js';
 import { catalogFacts, checkCatalog } from '../validate/catalog-rules.js';
 import type { CatalogFacts } from '../validate/catalog-rules.js';
-import { asRecord, str } from '../validate/data.js';
 import { normalizeCatalog, normalizeSaga } from '../validate/normalize.js';
 import { PayloadChecker } from '../validate/payload-rules.js';
 import { checkSaga } from '../validate/saga-rules.js';
+import { projectRules } from '../validate/project-rules.js';
 import { structuralDiagnostics } from '../validate/structural.js';
 
 export interface LoadResult {
@@ -135,34 +135,13 @@ function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: s
     diagnostics.push(...structuralDiagnostics('saga', saga.value, saga.file, sources));
     if (facts && refs) diagnostics.push(...checkSaga(saga.value, { file: saga.file, index: sources, catalog: facts, resolver: refs }));
   }
-  diagnostics.push(...crossSagaRules(parsedSagas, facts, sources));
+  diagnostics.push(...projectRules(catalog, facts, parsedSagas, sources));
 
   sortDiagnostics(diagnostics, fileOrder);
   if (hasErrors(diagnostics) || !catalog) return { project: undefined, diagnostics, sources, refs };
 
   const sagas: Saga[] = parsedSagas.map((s) => normalizeSaga(s.file, s.value, sources));
   return { project: { catalog: normalizeCatalog(catalog.file, catalog.value, sources), sagas }, diagnostics, sources, refs };
-}
-
-/** Saga names become class and file names: unique among sagas, distinct from message names. */
-function crossSagaRules(sagas: readonly ParsedSource[], facts: CatalogFacts | undefined, sources: SourceIndex): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, string>();
-  for (const s of sagas) {
-    const name = str(asRecord(asRecord(s.value)?.['saga'])?.['name']);
-    if (name === undefined) continue;
-    // Located only when reported: locating builds a syntax tree the clean case never needs.
-    const span = () => sources.span(s.file, '/saga/name', 'value') ?? {};
-    const other = seen.get(name.toLowerCase());
-    if (other !== undefined) {
-      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" is also defined in ${other}`, file: s.file, ...span() });
-    } else seen.set(name.toLowerCase(), s.file);
-    const clash = facts && [...facts.messages.keys()].find((m) => m.toLowerCase() === name.toLowerCase());
-    if (clash) {
-      out.push({ code: 'E_DUPLICATE_NAME', severity: 'error', message: `saga "${name}" has the same name as message "${clash}": they would generate the same class`, file: s.file, ...span() });
-    }
-  }
-  return out;
 }
 
 function sortDiagnostics(diags: Diagnostic[], fileOrder: readonly string[]): void {

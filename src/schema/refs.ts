@@ -9,10 +9,11 @@
 // recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
 
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
-import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema } from './walk.js';
+import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema, mayApplyInPlace } from './walk.js';
+import { inPlaceCycles, type SchemaNode } from './in-place-cycles.js';
 import { closest } from './suggest.js';
 
 /** A place in a parsed document: absolute file and JSON pointer. */
@@ -29,19 +30,23 @@ export type RefResolution =
   | { readonly ok: true; readonly target: RefTarget }
   | {
       readonly ok: false;
-      readonly code: string;
+      readonly code: DiagnosticCode;
       readonly message: string;
       readonly hint?: string;
       /** For a chain too long: every `file#pointer` on it (each is reported once, at its start). */
       readonly chain?: readonly string[];
+      /** For E_REF_CYCLE: `file#pointer` of every `{ $ref }` schema on the cycle. */
+      readonly cycle?: ReadonlySet<string>;
     };
 
 /** A `$ref` that could not be resolved, located at the `$ref` keyword that names it. */
 export interface RefProblem extends SchemaLocation {
   readonly ref: string;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly hint?: string;
+  /** For E_REF_CYCLE: the `{ $ref }` schemas on the cycle (see RefResolution). */
+  readonly cycle?: ReadonlySet<string>;
 }
 
 export type LoadedFile = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
@@ -163,14 +168,16 @@ export class RefResolver {
    * caller gets a real schema. Reports a cycle when the chain comes back to itself.
    */
   resolveChain(ref: string, fromFile: string): RefResolution {
-    const seen = new Set<string>();
+    const seen: string[] = [];
     let res = this.resolveRef(ref, fromFile);
     for (let i = 0; res.ok; i++) {
       const key = `${res.target.file}#${res.target.pointer}`;
-      if (seen.has(key)) {
-        return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema` };
+      const again = seen.indexOf(key);
+      if (again !== -1) {
+        const loop = [...seen.slice(again), key].map((k) => shortKey(k, fromFile)).join(' -> ');
+        return { ok: false, code: 'E_REF_CYCLE', message: `$ref "${ref}" is a cycle of references that never reaches a schema (${loop})`, cycle: new Set(seen.slice(again)) };
       }
-      seen.add(key);
+      seen.push(key);
       const s = res.target.schema;
       if (!isSchemaObject(s) || typeof s['$ref'] !== 'string' || !isRefOnly(s)) return res;
       if (i === MAX_CHAIN) {
@@ -193,7 +200,7 @@ export class RefResolver {
   }
 
   /** The `{ $ref }`-only schemas a chain goes on through, to its end or back to itself. */
-  private restOfChain(ref: string, fromFile: string, seen: ReadonlySet<string>): string[] {
+  private restOfChain(ref: string, fromFile: string, seen: Iterable<string>): string[] {
     const out: string[] = [];
     const all = new Set(seen);
     for (let res = this.resolveRef(ref, fromFile); res.ok; ) {
@@ -215,12 +222,15 @@ export class RefResolver {
   checkRefs(schema: unknown, at: SchemaLocation, visitTarget?: (target: RefTarget) => void): RefProblem[] {
     const problems: RefProblem[] = [];
     const visited = new Set<string>([`${resolve(at.file)}#${at.pointer}`]);
+    /** Schemas that may be on an in-place cycle (they have a `$ref` or an in-place applicator). */
+    const cycleCandidates: SchemaNode[] = [];
     // An explicit stack, not recursion: a chain of thousands of definitions, each referencing the
     // next, is one path through the reference graph. Visited in the order recursion would take.
     const stack: { node: unknown; file: string; pointer: string }[] = [{ node: schema, file: resolve(at.file), pointer: at.pointer }];
     while (stack.length > 0) {
       const { node, file, pointer } = stack.pop()!;
       if (!isSchemaObject(node)) continue;
+      if (mayApplyInPlace(node)) cycleCandidates.push({ file, pointer, schema: node });
       const next: { node: unknown; file: string; pointer: string }[] = [];
       const ref = node['$ref'];
       // A `$ref` on (or onto) a chain of references already reported as too long was reported where the chain starts.
@@ -231,8 +241,17 @@ export class RefResolver {
           problems.push({ file, pointer: refPointer, ref: String(ref), code: 'E_UNRESOLVED_REF', message: '$ref must be a string' });
         } else {
           const res = this.resolveChain(ref, file);
-          if (!res.ok) {
-            problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}) });
+          if (!res.ok && res.cycle !== undefined && !res.cycle.has(`${file}#${pointer}`)) {
+            // A `$ref` that leads into a cycle without being part of it is not the mistake: the
+            // cycle is reported at its own `$ref`s, found by walking on into it.
+            const first = this.resolveRef(ref, file);
+            const key = first.ok ? `${first.target.file}#${first.target.pointer}` : undefined;
+            if (first.ok && key !== undefined && !visited.has(key)) {
+              visited.add(key);
+              next.push({ node: first.target.schema, file: first.target.file, pointer: first.target.pointer });
+            }
+          } else if (!res.ok) {
+            problems.push({ file, pointer: refPointer, ref, code: res.code, message: res.message, ...(res.hint ? { hint: res.hint } : {}), ...(res.cycle ? { cycle: res.cycle } : {}) });
             if (res.chain) for (const key of [`${file}#${pointer}`, ...res.chain]) this.onReportedChain.add(key);
           } else {
             // Walk the first hop too: intermediate `{ $ref }` nodes are part of the chain just checked.
@@ -250,7 +269,34 @@ export class RefResolver {
       forEachSubschema(node, (sub, path) => next.push({ node: sub, file, pointer: pointer + toPointer(path) }));
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
     }
-    return problems;
+    // Cycles through allOf/anyOf/oneOf/not as well as through `$ref` alone (in-place-cycles.ts); a
+    // pure `$ref` cycle was reported above already.
+    const reported = new Set(problems.flatMap((p) => (p.cycle ? [[...p.cycle].sort().join('|')] : [])));
+    const target = (ref: string, file: string): SchemaNode | undefined => {
+      const res = this.resolveRef(ref, file);
+      return res.ok ? res.target : undefined;
+    };
+    for (const cycle of inPlaceCycles(cycleCandidates, target)) {
+      if (reported.has([...cycle.keys].sort().join('|'))) continue;
+      problems.push({
+        file: cycle.file,
+        pointer: `${cycle.pointer}/$ref`,
+        ref: cycle.ref,
+        code: 'E_REF_CYCLE',
+        message: `$ref "${cycle.ref}" makes a schema apply itself to the same value (${cycle.path.join(' -> ')}): it never reaches a part of the value, and validating it would never end`,
+        hint: 'a recursive schema must recurse through properties or items',
+        cycle: cycle.keys,
+      });
+    }
+    // One mistake, one error: a cycle is reported once (at the first of its `$ref`s met), and a
+    // place reached twice (through a `$ref` and as a definition) once.
+    const seen = new Set<string>();
+    return problems.filter((p) => {
+      const key = p.cycle !== undefined ? `cycle:${[...p.cycle].sort().join('|')}` : `${p.file}#${p.pointer}:${p.code}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 
   /**
@@ -377,4 +423,12 @@ export function refProblemsToDiagnostics(
     ...(locate(p.file, p.pointer) ?? {}),
     ...(p.hint ? { hint: p.hint } : {}),
   }));
+}
+
+/** `file#pointer` as a reader would write it from `fromFile`: `#/definitions/A`, or `other.json#/A`. */
+function shortKey(key: string, fromFile: string): string {
+  const hash = key.indexOf('#');
+  const file = key.slice(0, hash);
+  const pointer = key.slice(hash + 1);
+  return `${file === resolve(fromFile) ? '' : basename(file)}#${pointer}`;
 }

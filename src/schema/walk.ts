@@ -103,3 +103,26 @@ export function cloneData(v: unknown): unknown {
   }
   return v;
 }
+
+/** Keywords whose subschemas apply to the same value as their parent, not to a part of it. */
+const IN_PLACE_ARRAYS = ['allOf', 'anyOf', 'oneOf'] as const;
+const IN_PLACE_SINGLES = ['not', 'if', 'then', 'else'] as const;
+
+/** Calls `visit` for every subschema that applies to the value `schema` applies to (`$ref` aside). */
+export function forEachInPlaceSubschema(schema: Record<string, unknown>, visit: (sub: Record<string, unknown>, path: Segment[]) => void): void {
+  for (const k of IN_PLACE_ARRAYS) {
+    const a = schema[k];
+    if (Array.isArray(a)) a.forEach((sub, i) => (isSchemaObject(sub) ? visit(sub, [k, i]) : undefined));
+  }
+  for (const k of IN_PLACE_SINGLES) {
+    const sub = schema[k];
+    if (isSchemaObject(sub)) visit(sub, [k]);
+  }
+  const dependent = schema['dependentSchemas'];
+  if (isSchemaObject(dependent)) for (const [name, sub] of Object.entries(dependent)) if (isSchemaObject(sub)) visit(sub, ['dependentSchemas', name]);
+}
+
+/** Whether `schema` has a `$ref` or an in-place applicator (so it may be on an in-place cycle). */
+export function mayApplyInPlace(schema: Record<string, unknown>): boolean {
+  return '$ref' in schema || IN_PLACE_ARRAYS.some((k) => k in schema) || IN_PLACE_SINGLES.some((k) => k in schema) || 'dependentSchemas' in schema;
+}

@@ -2,14 +2,13 @@
 // files, references to services and messages that resolve, versions numbered 1..n, valid payload
 // schemas with their ordering key, subscriptions to things that exist.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type { RefResolver } from '../schema/refs.js';
 import { didYouMean } from '../schema/suggest.js';
 import { asRecord, entries, list, str } from './data.js';
-import { collisionKey, nameProblem } from './names.js';
-import type { NameKind } from './names.js';
+import { nameCollisions, nameProblem } from '../names/rules.js';
 import { PayloadChecker, payloadShape } from './payload-rules.js';
 
 export interface CatalogFacts {
@@ -55,7 +54,7 @@ export function catalogFacts(file: string, doc: unknown): CatalogFacts {
 export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const root = asRecord(doc);
-  const at = (segments: (string | number)[], code: string, message: string, target: 'key' | 'value' = 'value', hint?: string, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
+  const at = (segments: (string | number)[], code: DiagnosticCode, message: string, target: 'key' | 'value' = 'value', hint?: string, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
     code,
     severity,
     message,
@@ -65,21 +64,15 @@ export function checkCatalog(doc: unknown, facts: CatalogFacts, ctx: RuleContext
   });
 
   // Names, and names that would collide as files or identifiers.
-  const checkNames = (section: string, kind: NameKind, label: string, collisions: Map<string, string>) => {
-    for (const [name] of entries(root?.[section])) {
-      const problem = nameProblem(kind, name);
-      if (problem) out.push(at([section, name], 'E_INVALID_NAME', `${label} name "${name}" ${problem}`, 'key'));
-      const key = collisionKey(name);
-      const other = collisions.get(key);
-      if (other !== undefined) {
-        out.push(at([section, name], 'E_DUPLICATE_NAME', `${label} "${name}" collides with "${other}": they would generate the same file or identifier`, 'key'));
-      } else collisions.set(key, name);
-    }
-  };
-  checkNames('services', 'service', 'service', new Map());
-  const typeNames = new Map<string, string>();
-  checkNames('messages', 'message', 'message', typeNames);
-  checkNames('definitions', 'definition', 'definition', typeNames);
+  const sections = { service: 'services', message: 'messages', definition: 'definitions' } as const;
+  const named = (['service', 'message', 'definition'] as const).flatMap((kind) => entries(root?.[sections[kind]]).map(([name]) => ({ kind, name })));
+  for (const { kind, name } of named) {
+    const problem = nameProblem(kind, name);
+    if (problem) out.push(at([sections[kind], name], 'E_INVALID_NAME', `${kind} name "${name}" ${problem}`, 'key'));
+  }
+  for (const { thing, other } of nameCollisions(named)) {
+    out.push(at([sections[thing.kind], thing.name], 'E_DUPLICATE_NAME', `${thing.kind} "${thing.name}" collides with "${other.name}": they would generate the same file or identifier`, 'key'));
+  }
 
   const serviceNames = [...facts.services];
   const unknownService = (segments: (string | number)[], name: string, role: string) =>

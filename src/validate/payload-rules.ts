@@ -2,7 +2,7 @@
 // accepted), regular expressions that compile, `$ref`s that resolve locally; and answers which
 // properties a payload has (for ordering and correlation keys).
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { parsePointer, toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import { refProblemsToDiagnostics } from '../schema/refs.js';
@@ -27,6 +27,8 @@ export class PayloadChecker {
   private readonly checked = new Set<string>();
   /** `file#pointer` of every schema some checked schema references. */
   readonly referenced = new Set<string>();
+  /** `$ref`s (and cycles) already reported: one in a shared definition is reached from every payload using it. */
+  private readonly reportedRefs = new Set<string>();
 
   constructor(
     private readonly resolver: RefResolver,
@@ -44,7 +46,14 @@ export class PayloadChecker {
       this.referenced.add(`${t.file}#${t.pointer}`);
       targets.push({ schema: t.schema, at: t });
     });
-    out.push(...refProblemsToDiagnostics(problems, (f, p) => this.index.span(f, p, 'value')));
+    const fresh = problems.filter((p) => {
+      // A cycle is one mistake, however many `$ref`s it takes: reported at the first one found.
+      const where = p.cycle === undefined ? `${p.file}#${p.pointer}` : `cycle:${[...p.cycle].sort().join('|')}`;
+      if (this.reportedRefs.has(where)) return false;
+      this.reportedRefs.add(where);
+      return true;
+    });
+    out.push(...refProblemsToDiagnostics(fresh, (f, p) => this.index.span(f, p, 'value')));
     const dialect = dialectOf(schema);
     for (const t of targets) {
       const k = `${t.at.file}#${t.at.pointer}`;
@@ -120,7 +129,7 @@ export class PayloadChecker {
     return out;
   }
 
-  private diag(code: string, message: string, at: SchemaLocation, rel: string, target: 'key' | 'value', hint?: string): Diagnostic {
+  private diag(code: DiagnosticCode, message: string, at: SchemaLocation, rel: string, target: 'key' | 'value', hint?: string): Diagnostic {
     return {
       code,
       severity: 'error',

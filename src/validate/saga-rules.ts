@@ -2,7 +2,7 @@
 // each step's messages belong to its participant, completion events belong to the orchestrator,
 // the correlation key is in every payload, and timeouts/retries make sense.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type { RefResolver } from '../schema/refs.js';
@@ -11,7 +11,7 @@ import type { CatalogFacts, MessageFacts } from './catalog-rules.js';
 import { asRecord, list, str } from './data.js';
 import { parseDuration, MAX_DURATION_MS } from './durations.js';
 import { DEFAULT_BACKOFF } from './defaults.js';
-import { nameProblem } from './names.js';
+import { nameProblem } from '../names/rules.js';
 import { payloadShape } from './payload-rules.js';
 
 type Kind = 'event' | 'command' | 'reply';
@@ -27,7 +27,7 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const saga = asRecord(asRecord(doc)?.['saga']);
   if (!saga) return out;
-  const at = (segments: (string | number)[], code: string, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
+  const at = (segments: (string | number)[], code: DiagnosticCode, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
     code,
     severity: 'error',
     message,
@@ -149,16 +149,32 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
     });
   }
 
-  // The correlation key travels in every message of the saga, in every version.
+  // The correlation key travels in every message of the saga, in every version. Missing from every
+  // one, the key itself is the mistake (a typo): one error where it is written, with the property
+  // it most likely meant. Missing from some, each of those messages is.
   const key = str(saga['correlationKey']);
   if (key !== undefined) {
-    for (const [name, segments] of used) {
+    const shapes = [...used].flatMap(([name, segments]) => {
       const m = messages.get(name);
-      if (!m) continue;
-      const missing = m.versions.filter((v) => !payloadShape(v.payload, { file: ctx.catalog.file, pointer: v.pointer }, ctx.resolver).properties.has(key));
-      if (missing.length > 0) {
-        const which = missing.length === m.versions.length ? 'the payload' : `the payload of version${missing.length > 1 ? 's' : ''} ${missing.map((v) => v.version).join(', ')}`;
-        out.push(at(segments, 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is missing from ${which} of message "${name}"`, `add "${key}" to the payload properties of "${name}"`));
+      if (!m) return [];
+      const properties = m.versions.map((v) => payloadShape(v.payload, { file: ctx.catalog.file, pointer: v.pointer }, ctx.resolver).properties);
+      return [{ name, segments, versions: m.versions, properties }];
+    });
+    const lacking = shapes.filter((s) => s.properties.some((p) => !p.has(key)));
+    const nowhere = shapes.length > 0 && shapes.every((s) => s.properties.every((p) => !p.has(key)));
+    if (nowhere) {
+      // Properties every message has in every version are what a correlation key can be.
+      const everywhere = shapes.flatMap((s) => s.properties).reduce<Set<string> | undefined>((common, p) => (common === undefined ? new Set(p) : new Set([...common].filter((x) => p.has(x)))), undefined);
+      const candidates = [...(everywhere ?? [])];
+      out.push(
+        at(['correlationKey'], 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is not a payload property of ${shapes.length === 1 ? `its message "${shapes[0]!.name}"` : `any of its ${shapes.length} messages`}`,
+          didYouMean(key, candidates).hint ?? (candidates.length > 0 ? `properties all of them have: ${candidates.slice(0, 8).join(', ')}` : `add "${key}" to the payload properties of every message of the saga`)),
+      );
+    } else {
+      for (const s of lacking) {
+        const missing = s.versions.filter((_, i) => !s.properties[i]!.has(key));
+        const which = missing.length === s.versions.length ? 'the payload' : `the payload of version${missing.length > 1 ? 's' : ''} ${missing.map((v) => v.version).join(', ')}`;
+        out.push(at(s.segments, 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is missing from ${which} of message "${s.name}"`, `add "${key}" to the payload properties of "${s.name}"`));
       }
     }
   }

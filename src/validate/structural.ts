@@ -2,7 +2,7 @@
 // turns ajv's raw errors into one designed Diagnostic per mistake: anyOf/oneOf noise collapsed,
 // unknown properties with did-you-mean, a typo'd key not also reported as a missing one.
 
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import { getValidator } from '../schema/validators.js';
@@ -124,7 +124,7 @@ function toDiagnostic(kind: DocumentKind, e: ValidationError, root: unknown, fil
   const value = here.found ? here.value : undefined;
   const field = describeField(kind, segments, root);
   const ctx = describeContext(kind, segments, root);
-  const base = (code: string, message: string, pointer: string, target: 'key' | 'value', hint?: string): Diagnostic => ({
+  const base = (code: DiagnosticCode, message: string, pointer: string, target: 'key' | 'value', hint?: string): Diagnostic => ({
     code,
     severity: 'error',
     message,

@@ -128,3 +128,21 @@ describe('import asyncapi: the command', () => {
     expect(text.stderr).toMatch(/catalog\.yaml:\d+:\d+: error E_INVALID_PAYLOAD_SCHEMA/);
   });
 });
+
+describe('import asyncapi: message names the generated code uses itself', () => {
+  it('renames them until the name rules (src/names) accept them, so the catalog validates', () => {
+    const spec = join(work, 'reserved-names.yaml');
+    const messages = ['Any', 'EventEnvelope', 'Promise'];
+    writeFileSync(
+      spec,
+      `asyncapi: 3.0.0\ninfo: { title: reserved, version: '1' }\nchannels:\n${messages
+        .map((m) => `  ${m.toLowerCase()}:\n    address: ${m.toLowerCase()}\n    messages:\n      ${m}:\n        payload: { type: object, required: [id], properties: { id: { type: string } } }\n`)
+        .join('')}`,
+    );
+    const catalogPath = join(work, 'reserved-names.catalog.yaml');
+    const imported = importAsyncApi(spec, catalogPath);
+    expect(imported.text).toBeDefined();
+    expect(errorsOf(catalogPath, imported.text!)).toEqual([]);
+    for (const name of ['AnyMessageMessage:', 'EventEnvelopeMessage:', 'PromiseMessage:']) expect(imported.text).toContain(`  ${name}`);
+  });
+});

@@ -26,7 +26,18 @@ describe('nesting depth', () => {
   ])('%s x%i is refused where the 101st collection opens, on either path', (k, n) => {
     const text = combinators(n, k);
     expect(fastParse(text)).toBeUndefined();
-    for (const outcome of [parseYamlSource('deep.json', text, 'old schema'), parseCarefully('deep.json', text, 'old schema')]) {
+    // The loader's guard runs before either parser (parseYamlSource), with the fast path and the careful one.
+    const careful = (): ReturnType<typeof parseYamlSource> => {
+      const before = process.env['EDASAGA_CAREFUL_YAML'];
+      process.env['EDASAGA_CAREFUL_YAML'] = '1';
+      try {
+        return parseYamlSource('deep.json', text, 'old schema');
+      } finally {
+        if (before === undefined) delete process.env['EDASAGA_CAREFUL_YAML'];
+        else process.env['EDASAGA_CAREFUL_YAML'] = before;
+      }
+    };
+    for (const outcome of [parseYamlSource('deep.json', text, 'old schema'), careful()]) {
       expect(outcome.parsed).toBeUndefined();
       expect(outcome.diagnostics).toEqual([
         {
@@ -52,8 +63,9 @@ describe('nesting depth', () => {
   });
 
   it('block nesting counts too', () => {
-    expect(parseYamlSource('ok.yaml', block(100)).diagnostics).toEqual([]);
-    const deep = parseYamlSource('deep.yaml', block(101));
+    // Levels below the document's top mapping: block(101) nests 100 below it, block(102) one too many.
+    expect(parseYamlSource('ok.yaml', block(101)).diagnostics).toEqual([]);
+    const deep = parseYamlSource('deep.yaml', block(102));
     expect(deep.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['E_NESTING_TOO_DEEP', 101, 101]]);
   });
 

@@ -34,6 +34,15 @@ describe('renderDiagnostics', () => {
     expect(frame!.indexOf('typ')).toBe(carets!.indexOf('^^^'));
   });
 
+  it('never echoes control characters or bidi overrides of a file to the terminal (E_BINARY_FILE now has a frame)', () => {
+    const hostile = 'a: "\u001b]0;pwned\u0007\u001b[2J x \u202e evil"\n';
+    const diag: Diagnostic = { code: 'E_BINARY_FILE', severity: 'error', message: 'm', file: '/p/catalog.yaml', line: 1, col: hostile.indexOf('x') + 1 };
+    const out = renderDiagnostics([diag], { format: 'text', color: false, cwd: '/p', sources: { text: () => hostile } });
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    const [, frame, carets] = out.split('\n');
+    expect(frame!.indexOf('x')).toBe(carets!.indexOf('^'));
+  });
+
   it('renders JSON with relative paths and counts', () => {
     const warn: Diagnostic = { code: 'W_X', severity: 'warning', message: 'w' };
     expect(JSON.parse(renderDiagnostics([d, warn], { format: 'json', color: false, cwd: '/p' }))).toEqual({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject, loadProjectFromSources } from '../../src/project/load.js';
 import { parseDuration } from '../../src/validate/durations.js';
-import { nameProblem } from '../../src/validate/names.js';
+import { nameProblem } from '../../src/names/rules.js';
 import { closest } from '../../src/schema/suggest.js';
 
 const root = join(import.meta.dirname, '../..');

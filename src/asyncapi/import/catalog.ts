@@ -2,10 +2,10 @@
 // back by `x-edasaga`, else one version each), kinds, owners, topics, ordering keys, subscriptions
 // and definitions. What has no place in a catalog, or had to be guessed, is a located warning.
 
-import { kebabCase, pascalCase } from '../../generate/names.js';
+import { kebabCase, pascalCase } from '../../names/case.js';
 import { isSchemaObject } from '../../schema/walk.js';
 import { COMPATIBILITY_MODES } from '../../model/types.js';
-import { nameProblem } from '../../validate/names.js';
+import { nameProblem } from '../../names/rules.js';
 import { propertyOfLocation } from '../conventions.js';
 import type { ApiDocument, ApiMessage, Loc, Obj, Reader } from './model.js';
 import { child, str } from './model.js';
@@ -140,7 +140,8 @@ function groupVersions(reader: Reader, api: ApiDocument): Map<string, Version[]>
 function messageName(wanted: string): string {
   let name = pascalCase(wanted).replace(/^_/, 'M');
   if (name === '') name = 'Message';
-  if (nameProblem('message', name) !== undefined) name = `${name}Message`;
+  // `Promise` -> `PromiseMessage`; `Any` -> `AnyMessage`, which the generated code exports itself -> `AnyMessageMessage`.
+  for (let i = 0; i < 3 && nameProblem('message', name.slice(0, 90)) !== undefined; i++) name = `${name}Message`;
   return name.slice(0, 90);
 }
 

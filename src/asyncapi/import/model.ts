@@ -3,7 +3,7 @@
 // 3.x documents become catalogs the same way. Every element keeps where it came from (file and
 // JSON pointer), for located warnings.
 
-import type { Diagnostic } from '../../core/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../../core/diagnostics.js';
 import { escapePointerSegment } from '../../loader/json-pointer.js';
 import { isSchemaObject } from '../../schema/walk.js';
 import { EXT } from '../conventions.js';
@@ -158,11 +158,11 @@ export class Reader {
     return isSchemaObject(e) ? e : undefined;
   }
 
-  error(code: string, message: string, at: Loc, hint?: string): void {
+  error(code: DiagnosticCode, message: string, at: Loc, hint?: string): void {
     this.diagnostics.push({ code, severity: 'error', message, ...this.where(at), ...(hint ? { hint } : {}) });
   }
 
-  warn(code: string, message: string, at: Loc, hint?: string): void {
+  warn(code: DiagnosticCode, message: string, at: Loc, hint?: string): void {
     const diagnostic: Diagnostic = { code, severity: 'warning', message, ...this.where(at), ...(hint ? { hint } : {}) };
     this.diagnostics.push(diagnostic);
     this.warningAt.set(diagnostic, at);

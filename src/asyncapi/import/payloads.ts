@@ -4,8 +4,8 @@
 // Protobuf, OpenAPI) cannot become catalog payloads.
 
 import { toPointer } from '../../loader/json-pointer.js';
-import { nameProblem } from '../../validate/names.js';
-import { pascalCase } from '../../generate/names.js';
+import { nameProblem } from '../../names/rules.js';
+import { pascalCase } from '../../names/case.js';
 import { refProblemsToDiagnostics } from '../../schema/refs.js';
 import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema } from '../../schema/walk.js';
 import { dialectOfFormat, DRAFT_07_URI, HEADERS_COMPONENT, type Dialect } from '../conventions.js';

@@ -2,7 +2,7 @@
 // payload and its schema format), which service performs an operation, and reporting the fields a
 // catalog has no place for.
 
-import { kebabCase } from '../../generate/names.js';
+import { kebabCase } from '../../names/case.js';
 import { isSchemaObject } from '../../schema/walk.js';
 import { SERVICE_TAG_PREFIX } from '../conventions.js';
 import type { ApiDocument, ApiMessage, ApiPayload, ApiSchema, ApiService, Located, Loc } from './model.js';

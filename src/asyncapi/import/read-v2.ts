@@ -3,7 +3,7 @@
 // publish, so the application receives). An operation's `message` is one message or `oneOf` them.
 // There is no request/reply in 2.x: every message is an event unless `x-edasaga` says otherwise.
 
-import { pascalCase } from '../../generate/names.js';
+import { pascalCase } from '../../names/case.js';
 import { isSchemaObject } from '../../schema/walk.js';
 import { readCommon, readSchemas, registerMessage, serviceOf, warnUnmapped } from './read-common.js';
 import type { ApiDocument, ApiMessage, ApiOperation, Located } from './model.js';

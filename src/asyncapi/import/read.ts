@@ -1,6 +1,6 @@
 // Reads an AsyncAPI document for import, turning everything that can go wrong into located
-// Diagnostics: the same file limits and hostile-YAML checks as the catalog (src/loader), nesting
-// too deep to walk, something that is not AsyncAPI, a version edasaga does not read, and `$ref`s
+// Diagnostics: the same file limits and hostile-YAML checks as the catalog (src/loader, which also
+// refuses nesting too deep to parse or walk), something that is not AsyncAPI, a version edasaga does not read, and `$ref`s
 // that leave the document's folder or the machine (src/schema/refs.ts decides, as for payloads).
 
 import { realpathSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { readSourceFile } from '../../loader/read-source.js';
 import { SourceIndex } from '../../loader/source-index.js';
 import { RefResolver } from '../../schema/refs.js';
 import type { LoadedFile } from '../../schema/refs.js';
-
 
 export interface SpecSource {
   readonly file: string;
@@ -91,14 +90,13 @@ function parseFile(file: string, what: string, sources: SourceIndex, diagnostics
     return undefined;
   }
   sources.addText(file, read.text);
-  // The loader refuses nesting deeper than it can walk (E_NESTING_TOO_DEEP, located).
+  // The loader refuses nesting too deep to parse or walk (E_NESTING_TOO_DEEP), as for every other file.
   const outcome = parseYamlSource(file, read.text, what);
   diagnostics.push(...outcome.diagnostics);
   if (!outcome.parsed) return undefined;
   sources.add(outcome.parsed);
   return outcome.parsed.value;
 }
-
 
 function realPath(p: string): string | undefined {
   try {

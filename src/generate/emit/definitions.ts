@@ -3,11 +3,12 @@
 import type { Catalog } from '../../model/types.js';
 import type { EmitContext, PlannedFile } from '../plan.js';
 import { layout } from '../layout.js';
-import { declareType, newScope } from '../schema-types.js';
+import { declareType, sharedScope } from '../schema-types.js';
 
-export function emitDefinitions(catalog: Catalog, ctx: EmitContext): PlannedFile[] {
+/** `typeNames`: every name src/generated/index.ts exports so far (nested types are added to it). */
+export function emitDefinitions(catalog: Catalog, ctx: EmitContext, typeNames: Set<string>): PlannedFile[] {
   const names = Object.keys(catalog.definitions);
-  const scope = newScope(ctx.refTypeName, names);
+  const scope = sharedScope(ctx.refTypeName, typeNames);
   const parts: string[] = [];
   for (const name of names) {
     const declaration = declareType(name, catalog.definitions[name] ?? true, scope);

@@ -9,7 +9,7 @@ import type { EmitContext, PlannedFile } from '../plan.js';
 import { eventSource, eventType, latestVersion } from '../facts.js';
 import { layout } from '../layout.js';
 import { jsDoc, pathSegment, propertyAccess, stringLiteral } from '../names.js';
-import { declareType, newScope } from '../schema-types.js';
+import { declareType, sharedScope } from '../schema-types.js';
 import { upcastSteps } from '../upcast-analysis.js';
 
 export function versionTypeName(message: Message, version: number): string {
@@ -29,9 +29,9 @@ function role(message: Message): string {
   return `${owner}, on topic "${message.topic}", ordered by "${message.key}".`;
 }
 
-export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext): PlannedFile {
-  const definitionNames = Object.keys(catalog.definitions);
-  const scope = newScope(ctx.refTypeName, [...definitionNames, message.name, `${message.name}Message`]);
+/** `typeNames`: every name src/generated/index.ts exports so far (nested types are added to it). */
+export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext, typeNames: Set<string>): PlannedFile {
+  const scope = sharedScope(ctx.refTypeName, typeNames);
   const latest = latestVersion(message);
   const latestType = versionTypeName(message, latest);
   const name = message.name;
@@ -61,31 +61,32 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
   const validatorImports = message.versions.map((v) => `v${v.version} as validateV${v.version}`).join(', ');
   const readers = message.versions.map((v) => {
     const typeName = versionTypeName(message, v.version);
-    let expression = `expectValid<${typeName}>(validateV${v.version}, NAME, ${v.version}, data)`;
+    let expression = `expectValid<${typeName}>(validateV${v.version}, MESSAGE_NAME, ${v.version}, data)`;
     for (const step of steps) {
       if (step.from >= v.version) expression = `upcast${name}V${step.from}ToV${step.to}(${expression})`;
     }
     return `function readV${v.version}(data: unknown): ${name} {\n  return ${expression};\n}\n`;
   });
-  body.push(`const NAME = ${stringLiteral(name)};\nconst TYPE = ${stringLiteral(type)};\n`, ...readers);
+  // Upper case with an underscore: no message name (PascalCase, letters and digits) can be the same.
+  body.push(`const MESSAGE_NAME = ${stringLiteral(name)};\nconst MESSAGE_TYPE = ${stringLiteral(type)};\n`, ...readers);
   body.push(
     `const readers: ReadonlyMap<number, (data: unknown) => ${name}> = new Map([${message.versions
       .map((v) => `[${v.version}, readV${v.version}]`)
       .join(', ')}]);\n`,
     `function decode(envelope: EventEnvelope): ${name}Message {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 `,
   );
 
   const companion = `${jsDoc([message.description, role(message), deprecated])}export const ${name} = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: ${stringLiteral(message.kind)},
   /** CloudEvents \`type\`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents \`source\` of the producing service. */
   source: ${stringLiteral(eventSource(catalog, message))},
   service: ${stringLiteral(message.service)},
@@ -97,7 +98,7 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
   versions: [${message.versions.map((v) => v.version).join(', ')}],
   /** Returns \`data\` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: ${name}): ${name} {
-    return expectValid<${name}>(validateV${latest}, NAME, ${latest}, data);
+    return expectValid<${name}>(validateV${latest}, MESSAGE_NAME, ${latest}, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<${name}> {
@@ -108,23 +109,23 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
   },
   /** Validates \`data\` and wraps it in a CloudEvents envelope (subject: its ${message.key}). */
   envelope(data: ${name}, options: EnvelopeOptions = {}): ${name}Message {
-    const valid = expectValid<${name}>(validateV${latest}, NAME, ${latest}, data);
+    const valid = expectValid<${name}>(validateV${latest}, MESSAGE_NAME, ${latest}, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: ${name}.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: ${latest},
       subject: options.subject ?? ${keyExpression(message, 'valid')},
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates \`data\` as version \`version\` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): ${name} {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */
@@ -146,6 +147,6 @@ export function emitMessage(catalog: Catalog, message: Message, ctx: EmitContext
   return { path: layout.message(name), ownership: 'generated', content: `${imports.join('')}\n${body.join('\n')}` };
 }
 
-export function emitMessages(catalog: Catalog, ctx: EmitContext): PlannedFile[] {
-  return catalog.messages.map((message) => emitMessage(catalog, message, ctx));
+export function emitMessages(catalog: Catalog, ctx: EmitContext, typeNames: Set<string>): PlannedFile[] {
+  return catalog.messages.map((message) => emitMessage(catalog, message, ctx, typeNames));
 }

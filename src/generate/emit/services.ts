@@ -5,7 +5,8 @@ import type { Catalog, Message } from '../../model/types.js';
 import type { PlannedFile } from '../plan.js';
 import { consumedMessages } from '../facts.js';
 import { layout } from '../layout.js';
-import { camelCase, jsDoc, pascalCase, pathSegment } from '../names.js';
+import { camelCase, pascalCase } from '../../names/case.js';
+import { jsDoc, pathSegment } from '../names.js';
 
 export function handlersInterfaceName(service: string): string {
   return `${pascalCase(service)}Handlers`;

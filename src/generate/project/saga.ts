@@ -6,7 +6,8 @@
 import type { Catalog, Message, Project, Saga } from '../../model/types.js';
 import type { PlannedFile } from '../plan.js';
 import { deriveSagaMachine } from '../../runtime/saga/definition.js';
-import { camelCase, jsDoc, pascalCase, pathSegment, propertyAccess, propertyKey, stringLiteral } from '../names.js';
+import { camelCase, pascalCase } from '../../names/case.js';
+import { jsDoc, pathSegment, propertyAccess, propertyKey, stringLiteral } from '../names.js';
 import { payloadFields, sameSchema } from './fields.js';
 import { APP_DIR } from './paths.js';
 import { templateText } from './sources.js';
@@ -59,9 +60,14 @@ function builderBody(catalog: Catalog, saga: Saga, message: Message, sources: re
       const access = propertyAccess('data.start', field.name);
       lines.push(startRequired ? `      ${key}: ${access},` : `      ...optional(${stringLiteral(field.name)}, ${access}),`);
     } else if (replies.length > 0 && field.required) {
-      // The reply (or one of several alternatives, e.g. the failure that ended the saga) must be there.
-      const last = replies[replies.length - 1]!;
-      const chain = [...replies.slice(0, -1).map(optionalAccess), propertyAccess(`requireReply(data, ${stringLiteral(last.message.name)})`, field.name)];
+      // The reply (or one of several alternatives, e.g. the failure that ended the saga) must be
+      // there, and it must have the field: a reply where the field is optional cannot end the chain
+      // (its value may be missing), so the chain ends in one where it is required, or in a todo.
+      const sure = [...replies].reverse().find((source) => payloadFields(catalog, source.message).some((f) => f.name === field.name && f.required));
+      const chain = [
+        ...replies.filter((source) => source !== sure).map(optionalAccess),
+        sure === undefined ? `todo(${stringLiteral(`${saga.name}: ${message.name}.${field.name}`)})` : propertyAccess(`requireReply(data, ${stringLiteral(sure.message.name)})`, field.name),
+      ];
       lines.push(`      ${key}: ${chain.join(' ?? ')},`);
     } else if (replies.length > 0) {
       lines.push(`      ...optional(${stringLiteral(field.name)}, ${replies.map(optionalAccess).join(' ?? ')}),`);
@@ -112,10 +118,8 @@ ${body}
 
 export function emitSaga(project: Project, saga: Saga): PlannedFile[] {
   const { catalog } = project;
-  const byName = new Map(catalog.messages.map((m) => [m.name, m]));
   const built = builtMessages(project, saga);
   const replies = replyNames(saga);
-  const involved = [...new Set([saga.startedBy, ...replies, ...built.map((b) => b.message.name)])].filter((n) => byName.has(n));
   const machine = deriveSagaMachine(
     saga.steps.map((step) => ({
       name: step.name,
@@ -127,32 +131,35 @@ export function emitSaga(project: Project, saga: Saga): PlannedFile[] {
   );
   const D = dataType(saga);
   const B = buildersType(saga);
-  const imports = involved.map((n) => `import { ${n} } from '../../messages/${pathSegment(n)}.js';\n`).join('');
+  // The catalog's messages through a namespace and the runtime's names through others: message names
+  // are the user's and may equal any name this module uses for itself (SagaDefinition, SagaData, ...).
+  const m = (name: string): string => `catalog.${name}`;
   const step = (s: Saga['steps'][number]): string => {
     const compensation =
       s.compensation === undefined
         ? ''
-        : `\n        compensation: { command: sends(${s.compensation.command}, (data: ${D}) => builders.${s.compensation.command}(data)), reply: awaits<${D}, ${s.compensation.reply}>(${s.compensation.reply}) },`;
+        : `\n        compensation: { command: support.sends(${m(s.compensation.command)}, (data: ${D}) => builders.${s.compensation.command}(data)), reply: support.awaits<${D}, ${m(s.compensation.reply)}>(${m(s.compensation.reply)}) },`;
     return `      {
         name: ${stringLiteral(s.name)},
         participant: ${stringLiteral(s.participant)},
-        command: sends(${s.command}, (data: ${D}) => builders.${s.command}(data)),
-        success: awaits<${D}, ${s.onSuccess}>(${s.onSuccess}),
-        failures: [${s.onFailure.map((f) => `awaits<${D}, ${f}>(${f})`).join(', ')}],${compensation}
+        command: support.sends(${m(s.command)}, (data: ${D}) => builders.${s.command}(data)),
+        success: support.awaits<${D}, ${m(s.onSuccess)}>(${m(s.onSuccess)}),
+        failures: [${s.onFailure.map((f) => `support.awaits<${D}, ${m(f)}>(${m(f)})`).join(', ')}],${compensation}
         timeoutMs: ${s.timeoutMs},
         retry: { maxAttempts: ${s.retry.maxAttempts}, backoff: { initialMs: ${s.retry.backoff.initialMs}, multiplier: ${s.retry.backoff.multiplier}, maxMs: ${s.retry.backoff.maxMs} } },
       },`;
   };
-  const generated = `${imports}import type { SagaDefinition, SagaMachine } from '../../runtime/index.js';
-import { awaits, sends, type SagaData } from '../saga-support.js';
+  const generated = `import type * as engine from '../../runtime/index.js';
+import * as catalog from '../../index.js';
+import * as support from '../saga-support.js';
 
-${jsDoc([`What the ${saga.name} knows: the ${saga.startedBy} that started it and the latest reply of each kind.`])}export type ${D} = SagaData<${saga.startedBy}, {
-${replies.map((r) => `  readonly ${r}?: ${r};\n`).join('')}}>;
+${jsDoc([`What the ${saga.name} knows: the ${saga.startedBy} that started it and the latest reply of each kind.`])}export type ${D} = support.SagaData<${m(saga.startedBy)}, {
+${replies.map((r) => `  readonly ${r}?: ${m(r)};\n`).join('')}}>;
 
 ${jsDoc([`How the ${saga.name} builds the payload of every message it sends. Implemented (by you) in ${sagaBuildersPath(saga)}.`])}export interface ${B} {
-${built.map((b) => `  ${b.message.name}(data: ${D}): ${b.message.name};\n`).join('')}}
+${built.map((b) => `  ${b.message.name}(data: ${D}): ${m(b.message.name)};\n`).join('')}}
 
-${jsDoc([`The ${saga.name} state machine, as data (see docs/sagas.md for the diagram).`])}export const ${camelCase(saga.name)}Machine: SagaMachine = {
+${jsDoc([`The ${saga.name} state machine, as data (see docs/sagas.md for the diagram).`])}export const ${camelCase(saga.name)}Machine: engine.SagaMachine = {
   states: [
 ${machine.states.map((state) => `    ${JSON.stringify(state)},`).join('\n')}
   ],
@@ -161,22 +168,22 @@ ${machine.transitions.map((t) => `    ${JSON.stringify(t)},`).join('\n')}
   ],
 };
 
-${jsDoc([saga.description, `Orchestrated by the ${saga.orchestrator} service; started by ${saga.startedBy}; correlated by "${saga.correlationKey}".`])}export function ${sagaFactoryName(saga)}(builders: ${B}): SagaDefinition<${D}> {
+${jsDoc([saga.description, `Orchestrated by the ${saga.orchestrator} service; started by ${saga.startedBy}; correlated by "${saga.correlationKey}".`])}export function ${sagaFactoryName(saga)}(builders: ${B}): engine.SagaDefinition<${D}> {
   return {
     name: ${stringLiteral(saga.name)},
     orchestrator: ${stringLiteral(saga.orchestrator)},
     correlationKey: ${stringLiteral(saga.correlationKey)},
     startedBy: {
-      type: ${saga.startedBy}.type,
-      topic: ${saga.startedBy}.topic,
-      decode: (envelope) => ${saga.startedBy}.decode(envelope).data,
-      start: (event): ${D} => ({ start: event as ${saga.startedBy}, replies: {} }),
+      type: ${m(saga.startedBy)}.type,
+      topic: ${m(saga.startedBy)}.topic,
+      decode: (envelope) => ${m(saga.startedBy)}.decode(envelope).data,
+      start: (event): ${D} => ({ start: event as ${m(saga.startedBy)}, replies: {} }),
     },
     steps: [
 ${saga.steps.map(step).join('\n')}
     ],
-    onCompleted: [${saga.onCompleted.map((n) => `sends(${n}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
-    onCompensated: [${saga.onCompensated.map((n) => `sends(${n}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
+    onCompleted: [${saga.onCompleted.map((n) => `support.sends(${m(n)}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
+    onCompensated: [${saga.onCompensated.map((n) => `support.sends(${m(n)}, (data: ${D}) => builders.${n}(data))`).join(', ')}],
     machine: ${camelCase(saga.name)}Machine,
   };
 }

@@ -6,7 +6,8 @@ import type { Catalog, Message, Project, Saga } from '../../model/types.js';
 import type { PlannedFile } from '../plan.js';
 import { consumedMessages, eventType } from '../facts.js';
 import { handlersObjectName } from '../emit/services.js';
-import { camelCase, kebabCase, pathSegment, stringLiteral } from '../names.js';
+import { camelCase, kebabCase } from '../../names/case.js';
+import { pathSegment, stringLiteral } from '../names.js';
 import { projectPaths } from './paths.js';
 import { sagaBuildersName, sagaFactoryName } from './saga.js';
 
@@ -91,10 +92,9 @@ export function emitServicesModule(project: Project): PlannedFile {
   ];
   const anyHandlers = [...consumed.values()].some((list) => list.length > 0);
   imports.push(anyHandlers ? `import { bindHandler, methodOf, type AppHandler } from './context.js';` : `import type { AppHandler } from './context.js';`);
-  const messageImports = new Set<string>();
-  for (const [, list] of consumed) for (const m of list) messageImports.add(m.name);
-  for (const api of apis) messageImports.add(api.message.name);
-  for (const name of [...messageImports].sort()) imports.push(`import { ${name} } from '../messages/${pathSegment(name)}.js';`);
+  // Messages through a namespace: their names are the user's, and may be any name this module
+  // declares or imports for itself (a message called Migration, ServiceName, ...).
+  if (anyHandlers || apis.length > 0) imports.push(`import * as catalog from '../index.js';`);
   for (const service of services) {
     if ((consumed.get(service) ?? []).length > 0) {
       imports.push(`import { ${handlersObjectName(service)} } from '../../services/${pathSegment(service)}/handlers.js';`);
@@ -110,7 +110,7 @@ export function emitServicesModule(project: Project): PlannedFile {
     const list = consumed.get(service) ?? [];
     const object = handlersObjectName(service);
     const handlers = list.map(
-      (m) => `          bindHandler(${m.name}, override(${stringLiteral(m.name)}) ?? methodOf(${object}, ${stringLiteral(m.name)})),`,
+      (m) => `          bindHandler(catalog.${m.name}, override(${stringLiteral(m.name)}) ?? methodOf(${object}, ${stringLiteral(m.name)})),`,
     );
     const sagas = project.sagas.filter((s) => s.orchestrator === service).map((s) => `${sagaFactoryName(s)}(${sagaBuildersName(s)})`);
     return `    case ${stringLiteral(service)}: {
@@ -129,7 +129,7 @@ export function emitServicesModule(project: Project): PlannedFile {
     path: ${stringLiteral(api.path)},
     resource: ${stringLiteral(api.resource)},
     idField: ${stringLiteral(api.saga.correlationKey)},
-    message: ${api.message.name},
+    message: catalog.${api.message.name},
     statuses: { COMPLETED: ${stringLiteral(api.statuses.COMPLETED)}, COMPENSATED: ${stringLiteral(api.statuses.COMPENSATED)}, FAILED: ${stringLiteral(api.statuses.FAILED)} },
   },`,
   );

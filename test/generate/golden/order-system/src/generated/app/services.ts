@@ -2,16 +2,7 @@
 // Hand edits are detected and reported (edasaga generate --force replaces them).
 import type { MessageHandler, Migration, SagaDefinition } from '../runtime/index.js';
 import { bindHandler, methodOf, type AppHandler } from './context.js';
-import { CancelShipment } from '../messages/cancel-shipment.js';
-import { OrderCancelled } from '../messages/order-cancelled.js';
-import { OrderConfirmed } from '../messages/order-confirmed.js';
-import { OrderCreated } from '../messages/order-created.js';
-import { PaymentRefunded } from '../messages/payment-refunded.js';
-import { ProcessPayment } from '../messages/process-payment.js';
-import { RefundPayment } from '../messages/refund-payment.js';
-import { ReleaseInventory } from '../messages/release-inventory.js';
-import { ReserveInventory } from '../messages/reserve-inventory.js';
-import { ScheduleShipment } from '../messages/schedule-shipment.js';
+import * as catalog from '../index.js';
 import { orderMigrations } from '../../services/order/migrations.js';
 import { paymentHandlers } from '../../services/payment/handlers.js';
 import { paymentMigrations } from '../../services/payment/migrations.js';
@@ -58,8 +49,8 @@ export function serviceParts(service: ServiceName, overrides: HandlerOverrides =
     case "payment": {
       return {
         handlers: [
-          bindHandler(ProcessPayment, override("ProcessPayment") ?? methodOf(paymentHandlers, "ProcessPayment")),
-          bindHandler(RefundPayment, override("RefundPayment") ?? methodOf(paymentHandlers, "RefundPayment")),
+          bindHandler(catalog.ProcessPayment, override("ProcessPayment") ?? methodOf(paymentHandlers, "ProcessPayment")),
+          bindHandler(catalog.RefundPayment, override("RefundPayment") ?? methodOf(paymentHandlers, "RefundPayment")),
         ],
         sagas: [],
         migrations: paymentMigrations,
@@ -68,8 +59,8 @@ export function serviceParts(service: ServiceName, overrides: HandlerOverrides =
     case "inventory": {
       return {
         handlers: [
-          bindHandler(ReserveInventory, override("ReserveInventory") ?? methodOf(inventoryHandlers, "ReserveInventory")),
-          bindHandler(ReleaseInventory, override("ReleaseInventory") ?? methodOf(inventoryHandlers, "ReleaseInventory")),
+          bindHandler(catalog.ReserveInventory, override("ReserveInventory") ?? methodOf(inventoryHandlers, "ReserveInventory")),
+          bindHandler(catalog.ReleaseInventory, override("ReleaseInventory") ?? methodOf(inventoryHandlers, "ReleaseInventory")),
         ],
         sagas: [],
         migrations: inventoryMigrations,
@@ -78,8 +69,8 @@ export function serviceParts(service: ServiceName, overrides: HandlerOverrides =
     case "shipping": {
       return {
         handlers: [
-          bindHandler(ScheduleShipment, override("ScheduleShipment") ?? methodOf(shippingHandlers, "ScheduleShipment")),
-          bindHandler(CancelShipment, override("CancelShipment") ?? methodOf(shippingHandlers, "CancelShipment")),
+          bindHandler(catalog.ScheduleShipment, override("ScheduleShipment") ?? methodOf(shippingHandlers, "ScheduleShipment")),
+          bindHandler(catalog.CancelShipment, override("CancelShipment") ?? methodOf(shippingHandlers, "CancelShipment")),
         ],
         sagas: [],
         migrations: shippingMigrations,
@@ -88,9 +79,9 @@ export function serviceParts(service: ServiceName, overrides: HandlerOverrides =
     case "notification": {
       return {
         handlers: [
-          bindHandler(OrderConfirmed, override("OrderConfirmed") ?? methodOf(notificationHandlers, "OrderConfirmed")),
-          bindHandler(OrderCancelled, override("OrderCancelled") ?? methodOf(notificationHandlers, "OrderCancelled")),
-          bindHandler(PaymentRefunded, override("PaymentRefunded") ?? methodOf(notificationHandlers, "PaymentRefunded")),
+          bindHandler(catalog.OrderConfirmed, override("OrderConfirmed") ?? methodOf(notificationHandlers, "OrderConfirmed")),
+          bindHandler(catalog.OrderCancelled, override("OrderCancelled") ?? methodOf(notificationHandlers, "OrderCancelled")),
+          bindHandler(catalog.PaymentRefunded, override("PaymentRefunded") ?? methodOf(notificationHandlers, "PaymentRefunded")),
         ],
         sagas: [],
         migrations: notificationMigrations,
@@ -150,7 +141,7 @@ export const apis: readonly ApiSpec[] = [
     path: "/orders",
     resource: "order",
     idField: "orderId",
-    message: OrderCreated,
+    message: catalog.OrderCreated,
     statuses: { COMPLETED: "CONFIRMED", COMPENSATED: "CANCELLED", FAILED: "FAILED" },
   },
 ];

@@ -25,20 +25,20 @@ export type CancelShipment = CancelShipmentV1;
 /** The CancelShipment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type CancelShipmentMessage = TypedEnvelope<"com.example.orders.CancelShipment", CancelShipment>;
 
-const NAME = "CancelShipment";
-const TYPE = "com.example.orders.CancelShipment";
+const MESSAGE_NAME = "CancelShipment";
+const MESSAGE_TYPE = "com.example.orders.CancelShipment";
 
 function readV1(data: unknown): CancelShipment {
-  return expectValid<CancelShipmentV1>(validateV1, NAME, 1, data);
+  return expectValid<CancelShipmentV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => CancelShipment> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): CancelShipmentMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -47,10 +47,10 @@ function decode(envelope: EventEnvelope): CancelShipmentMessage {
  * A command handled by the shipping service, on topic "shipping-commands", ordered by "orderId".
  */
 export const CancelShipment = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "command",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/shipping",
   service: "shipping",
@@ -62,7 +62,7 @@ export const CancelShipment = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: CancelShipment): CancelShipment {
-    return expectValid<CancelShipment>(validateV1, NAME, 1, data);
+    return expectValid<CancelShipment>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<CancelShipment> {
@@ -73,23 +73,23 @@ export const CancelShipment = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: CancelShipment, options: EnvelopeOptions = {}): CancelShipmentMessage {
-    const valid = expectValid<CancelShipment>(validateV1, NAME, 1, data);
+    const valid = expectValid<CancelShipment>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: CancelShipment.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): CancelShipment {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

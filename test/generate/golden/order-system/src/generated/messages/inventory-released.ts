@@ -25,20 +25,20 @@ export type InventoryReleased = InventoryReleasedV1;
 /** The InventoryReleased event in its CloudEvents envelope, its data upcast to the latest version. */
 export type InventoryReleasedMessage = TypedEnvelope<"com.example.orders.InventoryReleased", InventoryReleased>;
 
-const NAME = "InventoryReleased";
-const TYPE = "com.example.orders.InventoryReleased";
+const MESSAGE_NAME = "InventoryReleased";
+const MESSAGE_TYPE = "com.example.orders.InventoryReleased";
 
 function readV1(data: unknown): InventoryReleased {
-  return expectValid<InventoryReleasedV1>(validateV1, NAME, 1, data);
+  return expectValid<InventoryReleasedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => InventoryReleased> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): InventoryReleasedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -47,10 +47,10 @@ function decode(envelope: EventEnvelope): InventoryReleasedMessage {
  * An event published by the inventory service, on topic "inventory", ordered by "orderId".
  */
 export const InventoryReleased = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/inventory",
   service: "inventory",
@@ -62,7 +62,7 @@ export const InventoryReleased = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: InventoryReleased): InventoryReleased {
-    return expectValid<InventoryReleased>(validateV1, NAME, 1, data);
+    return expectValid<InventoryReleased>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<InventoryReleased> {
@@ -73,23 +73,23 @@ export const InventoryReleased = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: InventoryReleased, options: EnvelopeOptions = {}): InventoryReleasedMessage {
-    const valid = expectValid<InventoryReleased>(validateV1, NAME, 1, data);
+    const valid = expectValid<InventoryReleased>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: InventoryReleased.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): InventoryReleased {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

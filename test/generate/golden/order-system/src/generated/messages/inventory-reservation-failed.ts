@@ -26,20 +26,20 @@ export type InventoryReservationFailed = InventoryReservationFailedV1;
 /** The InventoryReservationFailed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type InventoryReservationFailedMessage = TypedEnvelope<"com.example.orders.InventoryReservationFailed", InventoryReservationFailed>;
 
-const NAME = "InventoryReservationFailed";
-const TYPE = "com.example.orders.InventoryReservationFailed";
+const MESSAGE_NAME = "InventoryReservationFailed";
+const MESSAGE_TYPE = "com.example.orders.InventoryReservationFailed";
 
 function readV1(data: unknown): InventoryReservationFailed {
-  return expectValid<InventoryReservationFailedV1>(validateV1, NAME, 1, data);
+  return expectValid<InventoryReservationFailedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => InventoryReservationFailed> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): InventoryReservationFailedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -48,10 +48,10 @@ function decode(envelope: EventEnvelope): InventoryReservationFailedMessage {
  * An event published by the inventory service, on topic "inventory", ordered by "orderId".
  */
 export const InventoryReservationFailed = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/inventory",
   service: "inventory",
@@ -63,7 +63,7 @@ export const InventoryReservationFailed = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: InventoryReservationFailed): InventoryReservationFailed {
-    return expectValid<InventoryReservationFailed>(validateV1, NAME, 1, data);
+    return expectValid<InventoryReservationFailed>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<InventoryReservationFailed> {
@@ -74,23 +74,23 @@ export const InventoryReservationFailed = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: InventoryReservationFailed, options: EnvelopeOptions = {}): InventoryReservationFailedMessage {
-    const valid = expectValid<InventoryReservationFailed>(validateV1, NAME, 1, data);
+    const valid = expectValid<InventoryReservationFailed>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: InventoryReservationFailed.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): InventoryReservationFailed {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

@@ -26,20 +26,20 @@ export type OrderConfirmed = OrderConfirmedV1;
 /** The OrderConfirmed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type OrderConfirmedMessage = TypedEnvelope<"com.example.orders.OrderConfirmed", OrderConfirmed>;
 
-const NAME = "OrderConfirmed";
-const TYPE = "com.example.orders.OrderConfirmed";
+const MESSAGE_NAME = "OrderConfirmed";
+const MESSAGE_TYPE = "com.example.orders.OrderConfirmed";
 
 function readV1(data: unknown): OrderConfirmed {
-  return expectValid<OrderConfirmedV1>(validateV1, NAME, 1, data);
+  return expectValid<OrderConfirmedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => OrderConfirmed> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): OrderConfirmedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -48,10 +48,10 @@ function decode(envelope: EventEnvelope): OrderConfirmedMessage {
  * An event published by the order service, on topic "orders", ordered by "orderId".
  */
 export const OrderConfirmed = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/order",
   service: "order",
@@ -63,7 +63,7 @@ export const OrderConfirmed = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: OrderConfirmed): OrderConfirmed {
-    return expectValid<OrderConfirmed>(validateV1, NAME, 1, data);
+    return expectValid<OrderConfirmed>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<OrderConfirmed> {
@@ -74,23 +74,23 @@ export const OrderConfirmed = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: OrderConfirmed, options: EnvelopeOptions = {}): OrderConfirmedMessage {
-    const valid = expectValid<OrderConfirmed>(validateV1, NAME, 1, data);
+    const valid = expectValid<OrderConfirmed>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: OrderConfirmed.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): OrderConfirmed {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

@@ -45,24 +45,24 @@ export type OrderCreated = OrderCreatedV2;
 /** The OrderCreated event in its CloudEvents envelope, its data upcast to the latest version. */
 export type OrderCreatedMessage = TypedEnvelope<"com.example.orders.OrderCreated", OrderCreated>;
 
-const NAME = "OrderCreated";
-const TYPE = "com.example.orders.OrderCreated";
+const MESSAGE_NAME = "OrderCreated";
+const MESSAGE_TYPE = "com.example.orders.OrderCreated";
 
 function readV1(data: unknown): OrderCreated {
-  return upcastOrderCreatedV1ToV2(expectValid<OrderCreatedV1>(validateV1, NAME, 1, data));
+  return upcastOrderCreatedV1ToV2(expectValid<OrderCreatedV1>(validateV1, MESSAGE_NAME, 1, data));
 }
 
 function readV2(data: unknown): OrderCreated {
-  return expectValid<OrderCreatedV2>(validateV2, NAME, 2, data);
+  return expectValid<OrderCreatedV2>(validateV2, MESSAGE_NAME, 2, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => OrderCreated> = new Map([[1, readV1], [2, readV2]]);
 
 function decode(envelope: EventEnvelope): OrderCreatedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -71,10 +71,10 @@ function decode(envelope: EventEnvelope): OrderCreatedMessage {
  * An event published by the order service, on topic "orders", ordered by "orderId".
  */
 export const OrderCreated = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/order",
   service: "order",
@@ -86,7 +86,7 @@ export const OrderCreated = {
   versions: [1, 2],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: OrderCreated): OrderCreated {
-    return expectValid<OrderCreated>(validateV2, NAME, 2, data);
+    return expectValid<OrderCreated>(validateV2, MESSAGE_NAME, 2, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<OrderCreated> {
@@ -97,23 +97,23 @@ export const OrderCreated = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: OrderCreated, options: EnvelopeOptions = {}): OrderCreatedMessage {
-    const valid = expectValid<OrderCreated>(validateV2, NAME, 2, data);
+    const valid = expectValid<OrderCreated>(validateV2, MESSAGE_NAME, 2, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: OrderCreated.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 2,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): OrderCreated {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

@@ -25,20 +25,20 @@ export type PaymentFailed = PaymentFailedV1;
 /** The PaymentFailed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type PaymentFailedMessage = TypedEnvelope<"com.example.orders.PaymentFailed", PaymentFailed>;
 
-const NAME = "PaymentFailed";
-const TYPE = "com.example.orders.PaymentFailed";
+const MESSAGE_NAME = "PaymentFailed";
+const MESSAGE_TYPE = "com.example.orders.PaymentFailed";
 
 function readV1(data: unknown): PaymentFailed {
-  return expectValid<PaymentFailedV1>(validateV1, NAME, 1, data);
+  return expectValid<PaymentFailedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => PaymentFailed> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): PaymentFailedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -47,10 +47,10 @@ function decode(envelope: EventEnvelope): PaymentFailedMessage {
  * An event published by the payment service, on topic "payments", ordered by "orderId".
  */
 export const PaymentFailed = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/payment",
   service: "payment",
@@ -62,7 +62,7 @@ export const PaymentFailed = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: PaymentFailed): PaymentFailed {
-    return expectValid<PaymentFailed>(validateV1, NAME, 1, data);
+    return expectValid<PaymentFailed>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<PaymentFailed> {
@@ -73,23 +73,23 @@ export const PaymentFailed = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: PaymentFailed, options: EnvelopeOptions = {}): PaymentFailedMessage {
-    const valid = expectValid<PaymentFailed>(validateV1, NAME, 1, data);
+    const valid = expectValid<PaymentFailed>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: PaymentFailed.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): PaymentFailed {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

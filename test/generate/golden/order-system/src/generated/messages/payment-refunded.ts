@@ -27,20 +27,20 @@ export type PaymentRefunded = PaymentRefundedV1;
 /** The PaymentRefunded event in its CloudEvents envelope, its data upcast to the latest version. */
 export type PaymentRefundedMessage = TypedEnvelope<"com.example.orders.PaymentRefunded", PaymentRefunded>;
 
-const NAME = "PaymentRefunded";
-const TYPE = "com.example.orders.PaymentRefunded";
+const MESSAGE_NAME = "PaymentRefunded";
+const MESSAGE_TYPE = "com.example.orders.PaymentRefunded";
 
 function readV1(data: unknown): PaymentRefunded {
-  return expectValid<PaymentRefundedV1>(validateV1, NAME, 1, data);
+  return expectValid<PaymentRefundedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => PaymentRefunded> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): PaymentRefundedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -49,10 +49,10 @@ function decode(envelope: EventEnvelope): PaymentRefundedMessage {
  * An event published by the payment service, on topic "payments", ordered by "orderId".
  */
 export const PaymentRefunded = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/payment",
   service: "payment",
@@ -64,7 +64,7 @@ export const PaymentRefunded = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: PaymentRefunded): PaymentRefunded {
-    return expectValid<PaymentRefunded>(validateV1, NAME, 1, data);
+    return expectValid<PaymentRefunded>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<PaymentRefunded> {
@@ -75,23 +75,23 @@ export const PaymentRefunded = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: PaymentRefunded, options: EnvelopeOptions = {}): PaymentRefundedMessage {
-    const valid = expectValid<PaymentRefunded>(validateV1, NAME, 1, data);
+    const valid = expectValid<PaymentRefunded>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: PaymentRefunded.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): PaymentRefunded {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

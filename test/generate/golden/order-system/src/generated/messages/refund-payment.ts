@@ -27,20 +27,20 @@ export type RefundPayment = RefundPaymentV1;
 /** The RefundPayment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type RefundPaymentMessage = TypedEnvelope<"com.example.orders.RefundPayment", RefundPayment>;
 
-const NAME = "RefundPayment";
-const TYPE = "com.example.orders.RefundPayment";
+const MESSAGE_NAME = "RefundPayment";
+const MESSAGE_TYPE = "com.example.orders.RefundPayment";
 
 function readV1(data: unknown): RefundPayment {
-  return expectValid<RefundPaymentV1>(validateV1, NAME, 1, data);
+  return expectValid<RefundPaymentV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => RefundPayment> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): RefundPaymentMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -49,10 +49,10 @@ function decode(envelope: EventEnvelope): RefundPaymentMessage {
  * A command handled by the payment service, on topic "payment-commands", ordered by "orderId".
  */
 export const RefundPayment = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "command",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/payment",
   service: "payment",
@@ -64,7 +64,7 @@ export const RefundPayment = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: RefundPayment): RefundPayment {
-    return expectValid<RefundPayment>(validateV1, NAME, 1, data);
+    return expectValid<RefundPayment>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<RefundPayment> {
@@ -75,23 +75,23 @@ export const RefundPayment = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: RefundPayment, options: EnvelopeOptions = {}): RefundPaymentMessage {
-    const valid = expectValid<RefundPayment>(validateV1, NAME, 1, data);
+    const valid = expectValid<RefundPayment>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: RefundPayment.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): RefundPayment {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

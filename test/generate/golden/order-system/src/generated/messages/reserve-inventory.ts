@@ -26,20 +26,20 @@ export type ReserveInventory = ReserveInventoryV1;
 /** The ReserveInventory command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ReserveInventoryMessage = TypedEnvelope<"com.example.orders.ReserveInventory", ReserveInventory>;
 
-const NAME = "ReserveInventory";
-const TYPE = "com.example.orders.ReserveInventory";
+const MESSAGE_NAME = "ReserveInventory";
+const MESSAGE_TYPE = "com.example.orders.ReserveInventory";
 
 function readV1(data: unknown): ReserveInventory {
-  return expectValid<ReserveInventoryV1>(validateV1, NAME, 1, data);
+  return expectValid<ReserveInventoryV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => ReserveInventory> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): ReserveInventoryMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -48,10 +48,10 @@ function decode(envelope: EventEnvelope): ReserveInventoryMessage {
  * A command handled by the inventory service, on topic "inventory-commands", ordered by "orderId".
  */
 export const ReserveInventory = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "command",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/inventory",
   service: "inventory",
@@ -63,7 +63,7 @@ export const ReserveInventory = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: ReserveInventory): ReserveInventory {
-    return expectValid<ReserveInventory>(validateV1, NAME, 1, data);
+    return expectValid<ReserveInventory>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<ReserveInventory> {
@@ -74,23 +74,23 @@ export const ReserveInventory = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: ReserveInventory, options: EnvelopeOptions = {}): ReserveInventoryMessage {
-    const valid = expectValid<ReserveInventory>(validateV1, NAME, 1, data);
+    const valid = expectValid<ReserveInventory>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: ReserveInventory.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): ReserveInventory {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

@@ -27,20 +27,20 @@ export type ScheduleShipment = ScheduleShipmentV1;
 /** The ScheduleShipment command in its CloudEvents envelope, its data upcast to the latest version. */
 export type ScheduleShipmentMessage = TypedEnvelope<"com.example.orders.ScheduleShipment", ScheduleShipment>;
 
-const NAME = "ScheduleShipment";
-const TYPE = "com.example.orders.ScheduleShipment";
+const MESSAGE_NAME = "ScheduleShipment";
+const MESSAGE_TYPE = "com.example.orders.ScheduleShipment";
 
 function readV1(data: unknown): ScheduleShipment {
-  return expectValid<ScheduleShipmentV1>(validateV1, NAME, 1, data);
+  return expectValid<ScheduleShipmentV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => ScheduleShipment> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): ScheduleShipmentMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -49,10 +49,10 @@ function decode(envelope: EventEnvelope): ScheduleShipmentMessage {
  * A command handled by the shipping service, on topic "shipping-commands", ordered by "orderId".
  */
 export const ScheduleShipment = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "command",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/shipping",
   service: "shipping",
@@ -64,7 +64,7 @@ export const ScheduleShipment = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: ScheduleShipment): ScheduleShipment {
-    return expectValid<ScheduleShipment>(validateV1, NAME, 1, data);
+    return expectValid<ScheduleShipment>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<ScheduleShipment> {
@@ -75,23 +75,23 @@ export const ScheduleShipment = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: ScheduleShipment, options: EnvelopeOptions = {}): ScheduleShipmentMessage {
-    const valid = expectValid<ScheduleShipment>(validateV1, NAME, 1, data);
+    const valid = expectValid<ScheduleShipment>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: ScheduleShipment.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): ScheduleShipment {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */

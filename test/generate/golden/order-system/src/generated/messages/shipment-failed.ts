@@ -25,20 +25,20 @@ export type ShipmentFailed = ShipmentFailedV1;
 /** The ShipmentFailed event in its CloudEvents envelope, its data upcast to the latest version. */
 export type ShipmentFailedMessage = TypedEnvelope<"com.example.orders.ShipmentFailed", ShipmentFailed>;
 
-const NAME = "ShipmentFailed";
-const TYPE = "com.example.orders.ShipmentFailed";
+const MESSAGE_NAME = "ShipmentFailed";
+const MESSAGE_TYPE = "com.example.orders.ShipmentFailed";
 
 function readV1(data: unknown): ShipmentFailed {
-  return expectValid<ShipmentFailedV1>(validateV1, NAME, 1, data);
+  return expectValid<ShipmentFailedV1>(validateV1, MESSAGE_NAME, 1, data);
 }
 
 const readers: ReadonlyMap<number, (data: unknown) => ShipmentFailed> = new Map([[1, readV1]]);
 
 function decode(envelope: EventEnvelope): ShipmentFailedMessage {
-  if (envelope.type !== TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
+  if (envelope.type !== MESSAGE_TYPE) throw new UnknownMessageError(envelope.type, envelope.dataversion);
   const read = readers.get(envelope.dataversion);
   if (read === undefined) throw new UnknownMessageError(envelope.type, envelope.dataversion, [...readers.keys()]);
-  return { ...envelope, type: TYPE, data: read(envelope.data) };
+  return { ...envelope, type: MESSAGE_TYPE, data: read(envelope.data) };
 }
 
 /**
@@ -47,10 +47,10 @@ function decode(envelope: EventEnvelope): ShipmentFailedMessage {
  * An event published by the shipping service, on topic "shipping", ordered by "orderId".
  */
 export const ShipmentFailed = {
-  name: NAME,
+  name: MESSAGE_NAME,
   kind: "event",
   /** CloudEvents `type`. */
-  type: TYPE,
+  type: MESSAGE_TYPE,
   /** CloudEvents `source` of the producing service. */
   source: "/com.example.orders/shipping",
   service: "shipping",
@@ -62,7 +62,7 @@ export const ShipmentFailed = {
   versions: [1],
   /** Returns `data` when it matches the latest schema; throws a MessageValidationError naming the field. */
   create(data: ShipmentFailed): ShipmentFailed {
-    return expectValid<ShipmentFailed>(validateV1, NAME, 1, data);
+    return expectValid<ShipmentFailed>(validateV1, MESSAGE_NAME, 1, data);
   },
   /** Checks unknown data against the latest schema without throwing. */
   validate(data: unknown): ValidationResult<ShipmentFailed> {
@@ -73,23 +73,23 @@ export const ShipmentFailed = {
   },
   /** Validates `data` and wraps it in a CloudEvents envelope (subject: its orderId). */
   envelope(data: ShipmentFailed, options: EnvelopeOptions = {}): ShipmentFailedMessage {
-    const valid = expectValid<ShipmentFailed>(validateV1, NAME, 1, data);
+    const valid = expectValid<ShipmentFailed>(validateV1, MESSAGE_NAME, 1, data);
     const envelope = createEnvelope({
       ...envelopeMeta(options),
       source: ShipmentFailed.source,
-      type: TYPE,
+      type: MESSAGE_TYPE,
       dataversion: 1,
       subject: options.subject ?? String(valid.orderId),
       data: valid,
     });
-    return { ...envelope, type: TYPE };
+    return { ...envelope, type: MESSAGE_TYPE };
   },
   /** Validates a received envelope with the schema of its version and upcasts its data to the latest. */
   decode,
   /** Validates `data` as version `version` and upcasts it to the latest version. */
   upcast(data: unknown, version: number): ShipmentFailed {
     const read = readers.get(version);
-    if (read === undefined) throw new UnknownMessageError(TYPE, version, [...readers.keys()]);
+    if (read === undefined) throw new UnknownMessageError(MESSAGE_TYPE, version, [...readers.keys()]);
     return read(data);
   },
   /** (version) -> decoder, for the registry. */
