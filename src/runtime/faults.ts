@@ -35,6 +35,26 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 const SQLITE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
 /** nats.js's codes for a server that is away, restarting, or whose JetStream has not answered yet. */
 const NATS_CODES = new Set(['CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DRAINING', 'DISCONNECT', 'TIMEOUT', '503', '408']);
+/**
+ * kafkajs errors about a cluster that is not (yet) there, whatever their `retriable` flag says:
+ * after a broker restart the group coordinator is briefly unknown (KafkaJSGroupCoordinatorNotFound,
+ * marked non-retriable), and a client gives up with KafkaJSNumberOfRetriesExceeded.
+ */
+const KAFKA_TRANSIENT = new Set([
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
+  'KafkaJSStaleTopicMetadataAssignment',
+  'KafkaJSLockTimeout',
+  'KafkaJSTimeout',
+  'KafkaJSFetcherRebalanceError',
+]);
 /** Errors `pg` raises without a code when the server or the socket goes away. */
 const PG_MESSAGES = [/^Connection terminated/, /^Client has encountered a connection error/, /timeout exceeded when trying to connect/, /^Client was closed/, /Connection terminated unexpectedly/];
 
@@ -47,7 +67,7 @@ export function transientKind(error: unknown): FaultKind | undefined {
     const { name, code, message, cause, retriable } = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; retriable?: unknown };
     if (name === 'TransientError') return 'transient';
     // kafkajs marks what a retry can mend (a broker away, a leader moving, a coordinator loading).
-    if (typeof name === 'string' && name.startsWith('KafkaJS') && retriable === true) return 'connection';
+    if (typeof name === 'string' && name.startsWith('KafkaJS') && (retriable === true || KAFKA_TRANSIENT.has(name))) return 'connection';
     if (name === 'NatsError' && typeof code === 'string' && NATS_CODES.has(code)) return 'connection';
     if (name === 'GroupAborted') return 'group';
     if (name === 'ConcurrencyConflict') return 'conflict';

@@ -27,6 +27,8 @@ describe('transient faults', () => {
     expect(transientKind(Object.assign(new Error('bad subject'), { name: 'NatsError', code: 'BAD_SUBJECT' }))).toBeUndefined();
     expect(transientKind(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true }))).toBe('connection');
     expect(transientKind(Object.assign(new Error('topic authorization failed'), { name: 'KafkaJSProtocolError', retriable: false }))).toBeUndefined();
+    // Marked non-retriable by kafkajs, but only a cluster still coming up after a restart.
+    expect(transientKind(Object.assign(new Error('Failed to find group coordinator'), { name: 'KafkaJSGroupCoordinatorNotFound', retriable: false }))).toBe('connection');
     // Found through a chain of causes, as wrappers keep them.
     expect(transientKind(new Error('outer', { cause: new Error('middle', { cause: coded('40P01') }) }))).toBe('deadlock');
     // A handler's own errors, and constraint violations, use up attempts.

@@ -25,6 +25,7 @@ import {
   waitWithKeepAlive,
 } from './broker-delivery.js';
 import { KeyedDispatcher } from './keyed-dispatcher.js';
+import { TransientError } from '../faults.js';
 
 export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   /** `host:port` of the bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
@@ -337,7 +338,8 @@ class KafkaSubscription implements Subscription {
         if (!event.payload.restart) reject(event.payload.error);
       });
       timer = setTimeout(
-        () => reject(new Error(`kafka consumer of group "${this.options.group}" did not join within ${joinTimeoutMs} ms`)),
+        // A cluster that is still coming up: the caller may try again (keepTrying does).
+        () => reject(new TransientError(`kafka consumer of group "${this.options.group}" did not join within ${joinTimeoutMs} ms`)),
         joinTimeoutMs,
       );
     });
