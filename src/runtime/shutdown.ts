@@ -13,6 +13,9 @@ import type { SagaEngine } from './saga/engine.js';
 /** Default bound of ServiceRuntime.stop(): well inside Kubernetes' 30 s grace period. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** How far past its bound stop() may take to count what is left in the outbox for its report. */
+export const REPORT_GRACE_MS = 100;
+
 export interface ShutdownReport {
   readonly service: string;
   /** The bound it was given. */
@@ -52,10 +55,10 @@ export async function shutDown(parts: ShutdownParts, timeoutMs: number): Promise
   // The relay's own loop first (it may be half-way through a pass), then what is left, by hand.
   const relayStopped = (await within(parts.relay.stop().then(() => true), left())) === true;
   const flush = relayStopped ? await parts.relay.flush(deadline).catch(() => ({ published: 0, complete: false })) : { published: 0, complete: false };
-  // Asked even past the bound (briefly): the report is what an operator reads after a slow stop.
+  // Asked even at the bound (for up to REPORT_GRACE_MS): the report is what an operator reads after a slow stop.
   const pending = await within(
     parts.db.transaction((tx) => parts.outbox.countPending(tx)).catch(() => undefined),
-    Math.max(left(), 1000),
+    Math.max(left(), REPORT_GRACE_MS),
   );
   const inFlightLeft = parts.consumer.inFlight;
   return {
