@@ -229,8 +229,14 @@ export class Consumer {
         const now = this.clock.now();
         if (!(await recordInbox(tx, service, envelope.id, now, { later }))) return 'duplicate';
         const ctx = this.context(envelope, tx, attempt, now, trace);
-        // The handler's own spans (an HTTP call it makes) become children of the `process` span.
-        for (const [index, entry] of handlers.entries()) await runIn(trace, () => entry.handler(decoded[index], ctx));
+        // With `activeContext`, the spans of what a handler calls (an instrumented HTTP client)
+        // become children of the `process` span. A transactional handler calls nothing outside, so
+        // it never needs it; the others have it as `ctx.trace` in any case (tracing.ts says why).
+        const active = this.options.tracing?.activeContext === true ? trace : undefined;
+        for (const [index, entry] of handlers.entries()) {
+          if (active === undefined || entry.transactional === true) await entry.handler(decoded[index], ctx);
+          else await runIn(active, () => entry.handler(decoded[index], ctx));
+        }
         return 'handled';
       });
     } catch (error) {

@@ -14,9 +14,9 @@ import type { SagaDefinition } from './saga/definition.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Backoff } from './backoff.js';
-import type { Context, TracerProvider } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { RuntimeObserver } from './observer.js';
-import { RuntimeTracing, activeContext } from './observability/tracing.js';
+import { RuntimeTracing, activeContext, endSpan, type TracingOptions } from './observability/tracing.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDown, type ShutdownReport } from './shutdown.js';
 
 export interface ServiceRuntimeOptions {
@@ -48,7 +48,7 @@ export interface ServiceRuntimeOptions {
    * provider by default, which is the API's no-op one unless an SDK was started
    * (observability/sdk.ts); `false` turns the runtime's spans off altogether.
    */
-  readonly tracing?: { readonly provider?: TracerProvider } | false;
+  readonly tracing?: Omit<TracingOptions, 'system'> | false;
 }
 
 export interface ServiceRuntime {
@@ -90,7 +90,10 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
   const logger = options.logger ?? createLogger({ name: options.name });
   const source = options.source ?? `/${options.name}`;
   const observer = options.observer;
-  const tracing = options.tracing === false ? undefined : new RuntimeTracing({ system: options.transport.name, ...(options.tracing?.provider === undefined ? {} : { provider: options.tracing.provider }) });
+  const tracing =
+    options.tracing === false
+      ? undefined
+      : new RuntimeTracing({ ...options.tracing, system: options.transport.name });
   const observed = { ...(observer === undefined ? {} : { observer }), ...(tracing === undefined ? {} : { tracing }) };
   const outbox = new Outbox(options.db, () => clock.now(), tracing);
   const relay = new OutboxRelay({ ...options.relay, db: options.db, outbox, transport: options.transport, logger, clock, service: options.name, ...observed });
@@ -167,24 +170,32 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
       else logger.warn({ shutdown: report }, `service stopped after ${report.durationMs} ms, not everything finished (in flight left: ${report.inFlightLeft}, outbox rows left: ${report.outboxPending ?? 'unknown'}); they are taken up by the next start`);
       return report;
     },
-    transaction(fn, txOptions = {}) {
+    async transaction(fn, txOptions = {}) {
       // Captured before the transaction: a grouped commit may run this callback in another's async context.
-      const trace = txOptions.trace ?? (tracing === undefined ? undefined : activeContext());
-      return options.db.transaction((tx) =>
-        fn(
-          createUnitOfWork({
-            tx,
-            service: options.name,
-            source,
-            outbox,
-            logger,
-            now: clock.now(),
-            clock,
-            ...(txOptions.correlationid === undefined ? {} : { correlationid: txOptions.correlationid }),
-            ...(trace === undefined ? {} : { trace }),
-          }),
-        ),
-      );
+      const traced = tracing?.startTransaction(txOptions.trace ?? activeContext(), options.name);
+      const trace = traced?.context ?? txOptions.trace;
+      try {
+        const result = await options.db.transaction((tx) =>
+          fn(
+            createUnitOfWork({
+              tx,
+              service: options.name,
+              source,
+              outbox,
+              logger,
+              now: clock.now(),
+              clock,
+              ...(txOptions.correlationid === undefined ? {} : { correlationid: txOptions.correlationid }),
+              ...(trace === undefined ? {} : { trace }),
+            }),
+          ),
+        );
+        if (traced !== undefined) endSpan(traced.span);
+        return result;
+      } catch (error) {
+        if (traced !== undefined) endSpan(traced.span, error);
+        throw error;
+      }
     },
     deadLetters(limit = 100) {
       return options.db.transaction((tx) => listDeadLetters(tx, limit));

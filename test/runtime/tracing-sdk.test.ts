@@ -18,7 +18,9 @@ describe('startTracing', () => {
     expect(await startTracing({})).toBeUndefined();
     expect(loaded('sdk-trace-node')).toBe(false);
     expect(loaded('exporter-trace-otlp-proto')).toBe(false);
-    expect(new RuntimeTracing({ system: 'in-process' }).created(undefined, { topic: 't', id: '1', type: 'x', correlationid: '1' })).toBeUndefined();
+    const untraced = new RuntimeTracing({ system: 'in-process' }).startTransaction(undefined, 'payment');
+    expect(untraced.span.isRecording()).toBe(false);
+    expect(new RuntimeTracing({ system: 'in-process', createSpans: true }).created(undefined, { topic: 't', id: '1', type: 'x', correlationid: '1' })).toBeUndefined();
     await expect(startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).rejects.toThrow(TracingConfigError);
   });
 
@@ -42,8 +44,12 @@ describe('startTracing', () => {
       const handle = await startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, { serviceName: 'payment' });
       expect(handle?.protocol).toBe('http/protobuf');
       expect(loaded('sdk-trace-node')).toBe(true);
-      const traced = new RuntimeTracing({ system: 'in-process' }).created(undefined, { topic: 'payments', id: 'm-1', type: 'x', correlationid: 'o-1' });
-      expect(traced?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      const tracing = new RuntimeTracing({ system: 'in-process' });
+      const unitOfWork = tracing.startTransaction(undefined, 'payment');
+      expect(unitOfWork.span.isRecording()).toBe(true);
+      const traced = tracing.created(unitOfWork.context, { topic: 'payments', id: 'm-1', type: 'x', correlationid: 'o-1' });
+      expect(traced?.traceparent).toBe(`00-${unitOfWork.span.spanContext().traceId}-${unitOfWork.span.spanContext().spanId}-01`);
+      unitOfWork.span.end();
       await handle!.shutdown();
       expect(received).toHaveLength(1);
       expect(received[0]).toMatchObject({ url: '/v1/traces', type: 'application/x-protobuf' });

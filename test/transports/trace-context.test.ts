@@ -1,7 +1,7 @@
 // The trace context survives a real broker: a unit of work on one runtime publishes through its
 // outbox and relay to NATS / Kafka, another runtime's consumer takes it, and its `process` span is
-// a child of the `create` span the publisher made (same trace), the context having travelled as the
-// `ce_traceparent` / `ce_tracestate` headers.
+// a child of the publisher's unit of work (its creation context: same trace), the context having
+// travelled as the `ce_traceparent` / `ce_tracestate` headers.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpanKind, context, createTraceState, trace } from '@opentelemetry/api';
@@ -66,9 +66,9 @@ for (const broker of brokers) {
 
       const traceId = request.spanContext().traceId;
       const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-      const created = spans.find((span) => span.kind === SpanKind.PRODUCER && span.name === `create ${topic}`);
+      const created = spans.find((span) => span.name === `writer-${run} transaction`);
       const processed = spans.find((span) => span.kind === SpanKind.CONSUMER && span.name === `process ${topic}`);
-      expect(created, 'the create span').toBeDefined();
+      expect(created, 'the unit of work\'s span').toBeDefined();
       expect(processed, 'the process span, in the same trace').toBeDefined();
       expect(processed!.parentSpanContext?.spanId).toBe(created!.spanContext().spanId);
       expect(processed!.parentSpanContext?.isRemote).toBe(true);

@@ -1,9 +1,13 @@
 // The runtime's spans, through @opentelemetry/api only: without an SDK registered (or given) every
 // call below meets the API's no-op tracer and costs next to nothing. Trace structure, after the
 // OpenTelemetry messaging semantic conventions (docs/runtime.md, "Tracing"):
-//  * `create <topic>` (PRODUCER): one per outbox write, a child of the unit of work's context (the
-//    HTTP request, the handler's `process` span, the saga transition); its context is the message's
-//    creation context, stored with the row as the envelope's traceparent/tracestate.
+//  * the message's creation context, stored with the outbox row as the envelope's
+//    traceparent/tracestate, is the span of the unit of work that wrote it (the `process` span of
+//    the handler, the saga transition, `<service> transaction` for runtime.transaction): a "custom
+//    creation context" in the conventions' words, which then want no `create` span. With
+//    `createSpans` every outbox write gets its own `create <topic>` span (PRODUCER, a child of the
+//    unit of work) instead, whose context the message carries: the conventions' recommendation for
+//    batch senders, and their option to turn off, since it costs a span per message.
 //  * `send <topic>` (CLIENT): one per relay batch, a root span linking every message's creation
 //    context (a batch mixes messages of many traces, so no parent can be right).
 //  * `process <topic>` (CONSUMER): one per delivery, a CHILD of the message's creation context and
@@ -23,6 +27,17 @@ export interface TracingOptions {
   readonly provider?: TracerProvider;
   /** `messaging.system`: the transport's name (`in-process`, `kafka`, `nats`). */
   readonly system: string;
+  /** A `create` span per outbox write (see above). Default false. */
+  readonly createSpans?: boolean;
+  /**
+   * Make the span of a delivery (and of a relay's publish) the ACTIVE context while the handlers
+   * (and the transport) run, so that spans of instrumented libraries they call become its children.
+   * Off by default: it needs the SDK's AsyncLocalStorage context manager to enter a scope, and on
+   * Node 20 an entered AsyncLocalStorage hooks every promise of the process from then on, which
+   * cost more than all of the runtime's spans (docs/benchmarks.md). Handlers always have their
+   * context as `ctx.trace` (`context.with(ctx.trace, ...)` makes it active where needed).
+   */
+  readonly activeContext?: boolean;
 }
 
 export interface Traced {
@@ -42,15 +57,23 @@ export interface SagaSpanInfo {
 export class RuntimeTracing {
   private readonly tracer: Tracer;
   readonly system: string;
+  private readonly createSpans: boolean;
+  readonly activeContext: boolean;
 
   constructor(options: TracingOptions) {
     // A tracer of the global (proxy) provider finds an SDK registered later, too.
     this.tracer = (options.provider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
     this.system = options.system;
+    this.createSpans = options.createSpans === true;
+    this.activeContext = options.activeContext === true;
   }
 
-  /** The `create` span of one outbox write; returns the envelope's trace attributes (none when untraced). */
+  /** The creation context of one outbox write, as envelope attributes (none when untraced). */
   created(parent: Context | undefined, message: { readonly topic: string; readonly id: string; readonly type: string; readonly correlationid: string | undefined }): TraceAttributes | undefined {
+    if (!this.createSpans) {
+      const unitOfWork = parent === undefined ? undefined : trace.getSpanContext(parent);
+      return unitOfWork === undefined ? undefined : traceAttributesOf(unitOfWork);
+    }
     const span = this.tracer.startSpan(`create ${message.topic}`, { kind: SpanKind.PRODUCER }, parent ?? ROOT_CONTEXT);
     if (span.isRecording()) {
       span.setAttributes({
@@ -91,7 +114,7 @@ export class RuntimeTracing {
     }
     span.addLinks(links);
     try {
-      return await context.with(trace.setSpan(ROOT_CONTEXT, span), publish);
+      return await (this.activeContext ? context.with(trace.setSpan(ROOT_CONTEXT, span), publish) : publish());
     } catch (error) {
       failed(span, error);
       throw error;
@@ -121,6 +144,13 @@ export class RuntimeTracing {
       span.setAttributes(attributes);
     }
     return { span, context: trace.setSpan(parent, span) };
+  }
+
+  /** Starts the span of a unit of work that does not start from a message (runtime.transaction). */
+  startTransaction(parent: Context | undefined, service: string): Traced {
+    const base = parent ?? ROOT_CONTEXT;
+    const span = this.tracer.startSpan(`${service} transaction`, { kind: SpanKind.INTERNAL }, base);
+    return { span, context: trace.setSpan(base, span) };
   }
 
   /** Starts the span of a saga transition (or of an event that leaves the saga where it is). */

@@ -19,8 +19,6 @@ import type { Db, Tx } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';
 import { createUnitOfWork } from '../consumer.js';
-import { messageFromSpec, type OutgoingMessage } from '../message.js';
-import { uuidv7 } from '../ids.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -40,6 +38,7 @@ import {
   type SagaTrigger,
 } from './definition.js';
 import { SagaDeadlines } from './deadlines.js';
+import { planSends, SagaDefinitionError } from './sends.js';
 import {
   appendHistory,
   countSagasByState,
@@ -92,12 +91,8 @@ export interface SagaEngineOptions<D> {
   readonly tracing?: RuntimeTracing;
 }
 
-export class SagaDefinitionError extends Error {
-  override readonly name = 'SagaDefinitionError';
-}
 
-/** Longest pause between sends of a compensation whose attempts are used up (unless the step's timeout is longer). */
-export const COMPENSATION_PAUSE_CAP_MS = 5 * 60_000;
+export { COMPENSATION_PAUSE_CAP_MS, SagaDefinitionError } from './sends.js';
 
 const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
 
@@ -299,50 +294,13 @@ export class SagaEngine<D = unknown> {
 
   private async transitionTo(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause, trace: Context | undefined, traceparent: string | undefined): Promise<boolean> {
     const now = uow.now;
-    const outgoing: OutgoingMessage[] = [];
-    let step = saga.step;
-    let attempt = 1;
-    let deadlineAt: number | undefined;
-    let messageId: string | undefined;
-    let sent = '';
-    const action = t.action;
-    switch (action.kind) {
-      case 'send-command':
-      case 'send-compensation': {
-        const definition = this.step(action.step);
-        const builder = action.kind === 'send-command' ? definition.command : definition.compensation?.command;
-        if (builder === undefined) throw new SagaDefinitionError(`step ${action.step} has no compensation`);
-        // A timeout in the same state sends the same command again. Within its attempts it is the
-        // same message (same id), which costs a participant that has it nothing; past them (only a
-        // compensation gets there) each send is a new message, so that a participant that took the
-        // first one and never answered (a bug since fixed) handles it again.
-        const again = (t.on.kind === 'timeout' || t.on.kind === 'timeout-exhausted') && t.to === saga.state;
-        attempt = again ? saga.attempt + 1 : 1;
-        const beyond = attempt - definition.retry.maxAttempts;
-        const resend = again && beyond <= 0 && saga.messageId !== undefined;
-        messageId = resend ? saga.messageId : uuidv7();
-        outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), id: messageId, correlationid: saga.id });
-        step = this.stepIndex.get(action.step) ?? -1;
-        // Only a compensation goes on past its attempts: pause longer each time, up to the cap.
-        deadlineAt = now + (beyond > 0 ? Math.min(definition.timeoutMs * 2 ** beyond, Math.max(definition.timeoutMs, COMPENSATION_PAUSE_CAP_MS)) : definition.timeoutMs);
-        sent = `sent ${builder.message.type} (attempt ${attempt}${resend ? ', same message id' : ''})`;
-        if (beyond > 0) {
-          uow.log.error(
-            { saga: this.name, id: saga.id, state: saga.state, attempt, nextTryInMs: deadlineAt - now, command: builder.message.type },
-            'compensation still not confirmed after every attempt; sending it again (see docs/runtime.md: a compensation that cannot succeed)',
-          );
-        }
-        break;
-      }
-      case 'complete':
-      case 'compensated':
-        for (const builder of action.kind === 'complete' ? this.definition.onCompleted : this.definition.onCompensated) {
-          outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), correlationid: saga.id });
-        }
-        sent = outgoing.length === 0 ? '' : `published ${outgoing.map((m) => m.type).join(', ')}`;
-        break;
-      case 'fail':
-        break;
+    const plan = planSends(this.definition, (name) => this.step(name), (name) => this.stepIndex.get(name) ?? -1, saga, t, data, now);
+    const { outgoing, step, attempt, deadlineAt, messageId, sent } = plan;
+    if (plan.beyondAttempts) {
+      uow.log.error(
+        { saga: this.name, id: saga.id, state: saga.state, attempt, nextTryInMs: (deadlineAt ?? now) - now, command: outgoing[0]?.type },
+        'compensation still not confirmed after every attempt; sending it again (see docs/runtime.md: a compensation that cannot succeed)',
+      );
     }
     const next: SagaInstance<D> = {
       ...saga,
