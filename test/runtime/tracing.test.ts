@@ -161,3 +161,38 @@ for (const factory of dbFactories) {
   });
   }
 }
+
+describe('the active context in handlers', () => {
+  for (const activeContext of [false, true]) {
+    it(`is the process span ${activeContext ? 'with' : 'only as ctx.trace without'} activeContext`, async () => {
+      const { sqliteFactory } = await import('./helpers.js');
+      const { InProcessTransport } = await import('../../src/runtime/transports/in-process.js');
+      const { createServiceRuntime } = await import('../../src/runtime/service.js');
+      const { handler } = await import('../../src/runtime/context.js');
+      const { silentLogger } = await import('../../src/runtime/logger.js');
+      const created = await sqliteFactory.create();
+      const transport = new InProcessTransport();
+      const seen: { active: string | undefined; own: string | undefined }[] = [];
+      const runtime = createServiceRuntime({
+        name: 'echo',
+        db: created.db,
+        transport,
+        logger: silentLogger(),
+        tracing: { activeContext },
+        handlers: [handler({ type: 'com.example.Ping', topic: 'pings', handler: async (_m, ctx) => void seen.push({ active: trace.getActiveSpan()?.spanContext().spanId, own: ctx.trace === undefined ? undefined : trace.getSpan(ctx.trace)?.spanContext().spanId }) })],
+      });
+      try {
+        await runtime.start();
+        await runtime.transaction((uow) => uow.publish({ type: 'com.example.Ping', topic: 'pings', key: 'k', dataversion: 1, data: {} }));
+        await waitFor(() => seen.length === 1, 5000, 'the ping');
+        const processed = exporter.getFinishedSpans().find((span) => span.name === 'process pings' && span.spanContext().spanId === seen[0]!.own);
+        expect(processed, 'ctx.trace is the process span').toBeDefined();
+        expect(seen[0]!.active).toBe(activeContext ? seen[0]!.own : undefined);
+      } finally {
+        await runtime.stop();
+        await transport.close();
+        await created.cleanup();
+      }
+    });
+  }
+});

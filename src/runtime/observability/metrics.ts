@@ -115,20 +115,9 @@ export async function createRuntimeMetrics(options: RuntimeMetricsOptions = {}):
     labelNames: ['service', 'type', 'outcome'],
     registers,
   });
-  const handlerSeconds = new prom.Histogram({
-    name: 'edasaga_handler_duration_seconds',
-    help: 'From taking a message to its decision: decode, the transaction with the handlers, its commit',
-    labelNames: ['service', 'type'],
-    buckets: HANDLER_BUCKETS,
-    registers,
-  });
-  const sagaSeconds = new prom.Histogram({
-    name: 'edasaga_saga_duration_seconds',
-    help: 'Sagas from start to their terminal state, by outcome (completed, compensated, failed)',
-    labelNames: ['saga', 'outcome'],
-    buckets: SAGA_BUCKETS,
-    registers,
-  });
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => new prom.Histogram({ name, help, labelNames, buckets, registers });
+  const handlerSeconds = histogram('edasaga_handler_duration_seconds', 'From taking a message to its decision: decode, the transaction with the handlers, its commit', ['service', 'type'], HANDLER_BUCKETS);
+  const sagaSeconds = histogram('edasaga_saga_duration_seconds', 'Sagas from start to their terminal state, by outcome (completed, compensated, failed)', ['saga', 'outcome'], SAGA_BUCKETS);
 
   return {
     registry,

@@ -25,6 +25,15 @@ export interface TracingHandle {
 export interface StartTracingOptions {
   /** `service.name` unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES says otherwise. */
   readonly serviceName?: string;
+  /**
+   * Register the SDK's AsyncLocalStorage context manager (default true, as the SDK does). The
+   * runtime passes trace contexts itself and needs none; without it `context.with` does nothing,
+   * and the SDK's own export does not switch on Node 20's promise hooks, which cost every promise
+   * of the process (docs/benchmarks.md: about half of tracing's CPU on the SQLite bench). Turn it
+   * off when nothing in the process relies on an active context (the HTTP layer then hands its
+   * span to runtime.transaction as `{ trace }`).
+   */
+  readonly contextManager?: boolean;
 }
 
 /** Whether the environment asks for an OTLP trace exporter. */
@@ -54,7 +63,7 @@ export async function startTracing(env: Env = process.env, options: StartTracing
     .merge(options.serviceName === undefined ? null : resources.resourceFromAttributes({ 'service.name': options.serviceName }))
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new exporterModule.OTLPTraceExporter())] });
-  provider.register();
+  provider.register(options.contextManager === false ? { contextManager: null } : {});
   return { provider, protocol, shutdown: () => provider.shutdown() };
 }
 

@@ -48,25 +48,14 @@ export interface DeadLetterFilter {
 }
 
 function where(filter: DeadLetterFilter): { sql: string; params: SqlValue[] } {
-  const parts: string[] = [];
-  const params: SqlValue[] = [];
-  if (filter.seq !== undefined) {
-    parts.push('seq = ?');
-    params.push(filter.seq);
-  }
-  if (filter.afterSeq !== undefined) {
-    parts.push('seq > ?');
-    params.push(filter.afterSeq);
-  }
-  if (filter.type !== undefined) {
-    parts.push('type = ?');
-    params.push(filter.type);
-  }
-  if (filter.before !== undefined) {
-    parts.push('created_at < ?');
-    params.push(filter.before);
-  }
-  return { sql: parts.length === 0 ? '' : ` WHERE ${parts.join(' AND ')}`, params };
+  const conditions: [string, SqlValue | undefined][] = [
+    ['seq = ?', filter.seq],
+    ['seq > ?', filter.afterSeq],
+    ['type = ?', filter.type],
+    ['created_at < ?', filter.before],
+  ];
+  const used = conditions.filter((condition): condition is [string, SqlValue] => condition[1] !== undefined);
+  return { sql: used.length === 0 ? '' : ` WHERE ${used.map(([sql]) => sql).join(' AND ')}`, params: used.map(([, value]) => value) };
 }
 
 /** Dead letters oldest first, optionally filtered. */
