@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'transport-throughput', args: ['transport-throughput.mjs'] },
   { name: 'pg-round-trip', args: ['pg-round-trip.mjs'] },
   { name: 'runtime-postgres', args: ['runtime-postgres.mjs'] },
+  { name: 'observability', args: ['observability.mjs', 'sqlite'] },
   { name: 'pg-statements', args: ['pg-statements.mjs'] },
   { name: 'relay-claim', args: ['relay-claim.mjs'] },
   { name: 'orders-infra', args: ['orders-infra.mjs'] },

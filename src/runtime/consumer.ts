@@ -9,7 +9,7 @@ import type { Db } from './db/port.js';
 import { transientKind, type FaultKind } from './faults.js';
 import type { Delivery, DeliveryOutcome, Subscription, Transport } from './transport.js';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff.js';
-import { PermanentError, type HandlerContext, type MessageHandler, type UnitOfWork } from './context.js';
+import { PermanentError, type HandlerContext, type MessageHandler, type PublishOptions, type UnitOfWork } from './context.js';
 import type { Outbox } from './store/outbox.js';
 import { isInboxConflict, recordInbox } from './store/inbox.js';
 import { recordDeadLetter } from './store/dead-letters.js';
@@ -18,6 +18,9 @@ import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { OutgoingMessage } from './message.js';
+import type { Context } from '@opentelemetry/api';
+import type { HandledOutcome, RuntimeObserver } from './observer.js';
+import { endSpan, runIn, type RuntimeTracing } from './observability/tracing.js';
 
 export interface ConsumerOptions {
   /** Service name: the consumer group and the inbox's consumer id. */
@@ -36,6 +39,27 @@ export interface ConsumerOptions {
   /** Backoff between retries after a transient fault. Default 100 ms doubling to 5 s. */
   readonly transientBackoff?: Backoff;
   readonly random?: () => number;
+  readonly observer?: RuntimeObserver;
+  /** A `process` span per delivery of a handled type. */
+  readonly tracing?: RuntimeTracing;
+}
+
+/** A delivery's decision, with what observers are told about it. */
+interface Decision {
+  readonly outcome: DeliveryOutcome;
+  /** The handled type, or `unknown` when the envelope could not be read; undefined: not this service's type. */
+  readonly type: string | undefined;
+  readonly duplicate?: boolean;
+  readonly error?: unknown;
+}
+
+const ACK: DeliveryOutcome = { kind: 'ack' };
+
+function outcomeLabel(decision: Decision): HandledOutcome {
+  const { outcome } = decision;
+  if (outcome.kind === 'dead-letter') return 'dead_letter';
+  if (outcome.kind === 'retry') return outcome.transient === true ? 'transient' : 'retry';
+  return decision.duplicate === true ? 'duplicate' : 'ok';
 }
 
 export type HandleResult = 'handled' | 'duplicate';
@@ -65,6 +89,8 @@ export class Consumer {
    */
   private readonly failures = new Map<string, Failures>();
   private readonly lastTransientLog = new Map<FaultKind, number>();
+  /** Deliveries being decided now (a shutdown reports those it could not wait for). */
+  inFlight = 0;
 
   constructor(private readonly options: ConsumerOptions) {
     for (const entry of options.handlers) {
@@ -100,26 +126,47 @@ export class Consumer {
 
   /** Decides one delivery (the transport calls this; tests may too). */
   async handle(delivery: Delivery): Promise<DeliveryOutcome> {
-    const { logger } = this.options;
     // A topic carries types this service does not read: pass them by their type header, without
     // decoding the envelope or parsing its body (a malformed one is not this service's to judge).
     const type = delivery.message.headers['ce_type'];
-    if (type !== undefined && !this.byType.has(type)) return { kind: 'ack' };
+    if (type !== undefined && !this.byType.has(type)) return ACK;
+    const { observer, tracing, service } = this.options;
+    const started = observer === undefined ? 0 : performance.now();
+    const traced = tracing?.startProcess(delivery.message, service, delivery.attempt);
+    this.inFlight += 1;
+    let decision: Decision;
+    try {
+      decision = await this.decide(delivery, traced?.context);
+    } finally {
+      this.inFlight -= 1;
+    }
+    if (decision.type !== undefined) {
+      const label = outcomeLabel(decision);
+      if (traced !== undefined) endSpan(traced.span, decision.error, { 'edasaga.outcome': label });
+      observer?.messageHandled?.(service, decision.type, label, (performance.now() - started) / 1000);
+    } else {
+      traced?.span.end();
+    }
+    return decision.outcome;
+  }
+
+  private async decide(delivery: Delivery, trace: Context | undefined): Promise<Decision> {
+    const { logger } = this.options;
     let envelope: EventEnvelope;
     try {
       envelope = fromBinary(delivery.message);
     } catch (error) {
-      return this.deadLetter(delivery, 'unknown', delivery.message.headers['ce_id'] ?? 'unknown', error, 1);
+      return { outcome: await this.deadLetter(delivery, 'unknown', delivery.message.headers['ce_id'] ?? 'unknown', error, 1), type: 'unknown', error };
     }
     const handlers = this.byType.get(envelope.type);
-    if (handlers === undefined) return { kind: 'ack' }; // no type header: known only once decoded
+    if (handlers === undefined) return { outcome: ACK, type: undefined }; // no type header: known only once decoded
     try {
-      const result = await this.process(envelope, handlers, delivery.attempt);
+      const result = await this.process(envelope, handlers, delivery.attempt, trace);
       if (result === 'duplicate') logger.debug({ id: envelope.id, type: envelope.type }, 'duplicate message ignored');
       this.failures.delete(envelope.id);
-      return { kind: 'ack' };
+      return { outcome: ACK, type: envelope.type, duplicate: result === 'duplicate' };
     } catch (error) {
-      return this.failed(delivery, envelope, error);
+      return { outcome: await this.failed(delivery, envelope, error), type: envelope.type, error };
     }
   }
 
@@ -166,7 +213,7 @@ export class Consumer {
   }
 
   /** Runs the handlers of one message in one transaction, unless the inbox has seen it. */
-  async process(envelope: EventEnvelope, handlers: readonly MessageHandler<unknown>[], attempt = 1): Promise<HandleResult> {
+  async process(envelope: EventEnvelope, handlers: readonly MessageHandler<unknown>[], attempt = 1, trace?: Context): Promise<HandleResult> {
     const decoded = handlers.map((entry) => {
       try {
         return entry.decode === undefined ? envelope.data : entry.decode(envelope);
@@ -181,8 +228,15 @@ export class Consumer {
       return await db.transaction(async (tx) => {
         const now = this.clock.now();
         if (!(await recordInbox(tx, service, envelope.id, now, { later }))) return 'duplicate';
-        const ctx = this.context(envelope, tx, attempt, now);
-        for (const [index, entry] of handlers.entries()) await entry.handler(decoded[index], ctx);
+        const ctx = this.context(envelope, tx, attempt, now, trace);
+        // With `activeContext`, the spans of what a handler calls (an instrumented HTTP client)
+        // become children of the `process` span. A transactional handler calls nothing outside, so
+        // it never needs it; the others have it as `ctx.trace` in any case (tracing.ts says why).
+        const active = this.options.tracing?.activeContext === true ? trace : undefined;
+        for (const [index, entry] of handlers.entries()) {
+          if (active === undefined || entry.transactional === true) await entry.handler(decoded[index], ctx);
+          else await runIn(active, () => entry.handler(decoded[index], ctx));
+        }
         return 'handled';
       });
     } catch (error) {
@@ -192,8 +246,8 @@ export class Consumer {
     }
   }
 
-  private context(envelope: EventEnvelope, tx: HandlerContext['tx'], attempt: number, now: number): HandlerContext {
-    const base = createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid: envelope.correlationid, causationid: envelope.id });
+  private context(envelope: EventEnvelope, tx: HandlerContext['tx'], attempt: number, now: number, trace: Context | undefined): HandlerContext {
+    const base = createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid: envelope.correlationid, causationid: envelope.id, ...(trace === undefined ? {} : { trace }) });
     return Object.assign(base, { envelope, attempt }) as HandlerContext;
   }
 
@@ -226,6 +280,8 @@ export interface UnitOfWorkInit {
   readonly clock: Clock;
   readonly correlationid?: string;
   readonly causationid?: string;
+  /** Trace context: the messages it publishes get `create` spans under it. */
+  readonly trace?: Context;
 }
 
 export function createUnitOfWork(init: UnitOfWorkInit): UnitOfWork {
@@ -239,17 +295,21 @@ export function createUnitOfWork(init: UnitOfWorkInit): UnitOfWork {
     tx: init.tx,
     service: init.service,
     now: init.now,
+    trace: init.trace,
     // Built on first use: many handlers (saga replies) never touch documents.
     get state(): DocumentStore {
       state ??= documentStore(init.tx, () => init.clock.now());
       return state;
     },
-    publish: (message: OutgoingMessage) =>
-      init.outbox.append(init.tx, message, {
+    publish: (message: OutgoingMessage, options?: PublishOptions) => {
+      const trace = options?.trace ?? init.trace;
+      return init.outbox.append(init.tx, message, {
         source: init.source,
         ...(context.correlationid === undefined ? {} : { correlationid: context.correlationid }),
         ...(context.causationid === undefined ? {} : { causationid: context.causationid }),
-      }),
+        ...(trace === undefined ? {} : { trace }),
+      });
+    },
     // Child loggers cost an allocation; most handlers never log, so bind lazily.
     get log(): Logger {
       log ??= init.logger.child({

@@ -5,12 +5,23 @@ import type { Tx } from './db/port.js';
 import type { DocumentStore } from './store/documents.js';
 import type { OutgoingMessage } from './message.js';
 import type { Logger } from './logger.js';
+import type { Context } from '@opentelemetry/api';
+
+export interface PublishOptions {
+  /** Parent of the message's `create` span, instead of the unit of work's own trace context. */
+  readonly trace?: Context;
+}
 
 export interface UnitOfWork {
   readonly tx: Tx;
   readonly state: DocumentStore;
   /** Writes the message to the outbox in this transaction; returns its id. */
-  publish(message: OutgoingMessage): Promise<string>;
+  publish(message: OutgoingMessage, options?: PublishOptions): Promise<string>;
+  /**
+   * The OpenTelemetry context this unit of work runs in (the `process` span of the message being
+   * handled, or the caller's context for `runtime.transaction`); undefined when it has none.
+   */
+  readonly trace: Context | undefined;
   readonly log: Logger;
   readonly service: string;
   /** Clock time when the unit of work started (epoch ms). */

@@ -21,6 +21,12 @@ export interface EventEnvelope<T = unknown> {
   readonly correlationid: string;
   /** Id of the message that caused this one. */
   readonly causationid?: string;
+  /**
+   * W3C Trace Context of the message's creation (CloudEvents distributed-tracing extension): set
+   * when the publishing unit of work was traced (observability/tracing.ts), restored by the consumer.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
   readonly data: T;
 }
 
@@ -35,6 +41,8 @@ export interface NewEnvelope<T> {
   readonly dataschema?: string;
   readonly correlationid?: string;
   readonly causationid?: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 export function createEnvelope<T>(init: NewEnvelope<T>): EventEnvelope<T> {
@@ -51,6 +59,8 @@ export function createEnvelope<T>(init: NewEnvelope<T>): EventEnvelope<T> {
     subject: init.subject,
     correlationid: init.correlationid ?? id,
     ...(init.causationid === undefined ? {} : { causationid: init.causationid }),
+    ...(init.traceparent === undefined ? {} : { traceparent: init.traceparent }),
+    ...(init.tracestate === undefined ? {} : { tracestate: init.tracestate }),
     data: init.data,
   };
 }

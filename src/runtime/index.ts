@@ -33,3 +33,11 @@ export { postgresTuningFromEnv, DbConfigError } from './db/from-env.js';
 export { transportFromEnv, transportConfigFromEnv, TransportConfigError, type TransportConfig, type TransportKind, type TransportFromEnvOptions } from './transports/from-env.js';
 export { InProcessTransport, createInProcessTransport, type DeadLetter, type InProcessTransportOptions } from './transports/in-process.js';
 
+export * from './observer.js';
+export * from './shutdown.js';
+export * from './observability/trace-context.js';
+export { RuntimeTracing, TRACER_NAME, type TracingOptions } from './observability/tracing.js';
+// metrics.ts and sdk.ts load prom-client and the OpenTelemetry SDK only when called.
+export { createRuntimeMetrics, type RuntimeMetrics, type RuntimeMetricsOptions } from './observability/metrics.js';
+export { startTracing, tracingRequested, TracingConfigError, type TracingHandle, type StartTracingOptions } from './observability/sdk.js';
+export * as ops from './ops/index.js';

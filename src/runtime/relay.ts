@@ -11,8 +11,10 @@
 import type { Db } from './db/port.js';
 import { outboxChannel, type Outbox } from './store/outbox.js';
 import { purgeInbox } from './store/inbox.js';
-import type { Transport } from './transport.js';
+import type { Transport, TransportMessage } from './transport.js';
 import type { Clock } from './clock.js';
+import type { RuntimeObserver } from './observer.js';
+import type { RuntimeTracing } from './observability/tracing.js';
 import { systemClock } from './clock.js';
 import type { Logger } from './logger.js';
 
@@ -35,6 +37,11 @@ export interface RelayOptions {
   readonly inboxRetentionMs?: number;
   /** How often retention is applied. Default 60 s. */
   readonly purgeIntervalMs?: number;
+  /** Service name for the observer's labels. Default the Db's location. */
+  readonly service?: string;
+  readonly observer?: RuntimeObserver;
+  /** A `send` span per published batch. */
+  readonly tracing?: RuntimeTracing;
 }
 
 export class OutboxRelay {
@@ -44,6 +51,7 @@ export class OutboxRelay {
   private readonly inboxRetentionMs: number;
   private readonly purgeIntervalMs: number;
   private readonly clock: Clock;
+  private readonly service: string;
   private running = false;
   private wanted = false;
   private loop: Promise<void> | undefined;
@@ -68,6 +76,17 @@ export class OutboxRelay {
     this.inboxRetentionMs = options.inboxRetentionMs ?? 7 * 86_400_000;
     this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
     this.clock = options.clock ?? systemClock;
+    this.service = options.service ?? options.db.location;
+  }
+
+  private publish(messages: TransportMessage[]): Promise<void> {
+    const { transport, tracing } = this.options;
+    return tracing === undefined ? transport.publish(messages) : tracing.send(messages, () => transport.publish(messages));
+  }
+
+  private counted(published: number): void {
+    this.published += published;
+    this.options.observer?.relayPublished?.(this.service, published);
   }
 
   async start(): Promise<void> {
@@ -117,6 +136,7 @@ export class OutboxRelay {
       }
     } catch (error) {
       this.failures += 1;
+      this.options.observer?.relayFailed?.(this.service);
       const delay = Math.min(30_000, 100 * 2 ** Math.min(this.failures, 9));
       this.options.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not publish; will retry');
       this.retryTimer = setTimeout(() => {
@@ -131,7 +151,7 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns the number of rows it took from the outbox (published or not). */
   async publishBatch(): Promise<number> {
-    const { db, outbox, transport } = this.options;
+    const { db, outbox } = this.options;
     const keepRows = this.outboxRetentionMs > 0;
     if (db.dialect.claimSuffix === '') {
       // One writer at a time means seq order is commit order: every row at or below the last seq
@@ -144,9 +164,9 @@ export class OutboxRelay {
         return { rows: found, maxSeq: found.length < this.batchSize ? await outbox.maxSeq(tx) : undefined };
       });
       if (rows.length > 0) {
-        await transport.publish(rows.map((row) => row.message));
+        await this.publish(rows.map((row) => row.message));
         await db.transaction((tx) => outbox.markDispatched(tx, rows.map((row) => row.seq), keepRows));
-        this.published += rows.length;
+        this.counted(rows.length);
       }
       this.highWater = Math.max(this.highWater, rows[rows.length - 1]?.seq ?? 0, maxSeq ?? 0);
       return rows.length;
@@ -157,9 +177,9 @@ export class OutboxRelay {
       // Every row of a key with an earlier row another relay holds waits for that relay.
       const publishable = claimed.filter((row) => !row.heldElsewhere);
       if (publishable.length > 0) {
-        await transport.publish(publishable.map((row) => row.message));
+        await this.publish(publishable.map((row) => row.message));
         await outbox.markDispatched(tx, publishable.map((row) => row.seq), keepRows);
-        this.published += publishable.length;
+        tx.afterCommit(() => this.counted(publishable.length));
       }
       if (publishable.length < claimed.length) this.blocked = true;
       // All blocked: another relay is publishing those keys; stop here rather than spin on them.
@@ -173,6 +193,27 @@ export class OutboxRelay {
     while (this.loop !== undefined && this.running) await this.loop;
     while ((await this.publishBatch()) > 0) {
       /* next batch */
+    }
+  }
+
+  /**
+   * Publishes what is left in the outbox until it is empty or `deadline` (epoch ms, wall clock)
+   * passes, for a shutdown after stop(); a batch still publishing at the deadline is left to
+   * finish on its own (its rows stay pending if it fails and are published after the next start).
+   */
+  async flush(deadline: number): Promise<{ readonly published: number; readonly complete: boolean }> {
+    let published = 0;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return { published, complete: false };
+      const batch = this.publishBatch();
+      const taken = await within(batch, remaining);
+      if (taken === undefined) {
+        batch.catch(() => undefined);
+        return { published, complete: false };
+      }
+      published += taken;
+      if (taken === 0) return { published, complete: true };
     }
   }
 
@@ -195,5 +236,19 @@ export class OutboxRelay {
     this.retryTimer = undefined;
     await this.unlisten?.();
     await this.loop;
+  }
+}
+
+/** The value of `promise` if it settles within `ms`, else undefined (rejections pass through). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

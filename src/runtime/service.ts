@@ -14,6 +14,10 @@ import type { SagaDefinition } from './saga/definition.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Backoff } from './backoff.js';
+import type { Context } from '@opentelemetry/api';
+import type { RuntimeObserver } from './observer.js';
+import { RuntimeTracing, activeContext, endSpan, type TracingOptions } from './observability/tracing.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutDown, type ShutdownReport } from './shutdown.js';
 
 export interface ServiceRuntimeOptions {
   /** Service name: consumer group, inbox consumer id, log `service`. */
@@ -34,6 +38,17 @@ export interface ServiceRuntimeOptions {
   readonly sagaTimer?: { readonly intervalMs?: number; readonly batchSize?: number; readonly enabled?: boolean };
   /** How sagas start: from their starting event (default) or `direct`ly (see SagaEngineOptions.start). */
   readonly sagaStart?: 'event' | 'direct';
+  /**
+   * Told what the runtime does (observability/metrics.ts: Prometheus). Without one the runtime
+   * measures nothing for anybody.
+   */
+  readonly observer?: RuntimeObserver;
+  /**
+   * Spans through @opentelemetry/api (docs/runtime.md, "Tracing"): the globally registered
+   * provider by default, which is the API's no-op one unless an SDK was started
+   * (observability/sdk.ts); `false` turns the runtime's spans off altogether.
+   */
+  readonly tracing?: Omit<TracingOptions, 'system'> | false;
 }
 
 export interface ServiceRuntime {
@@ -47,14 +62,18 @@ export interface ServiceRuntime {
   readonly sagas: ReadonlyMap<string, SagaEngine<unknown>>;
   /** Migrates, then starts the relay, the consumer and the saga timers. */
   start(): Promise<void>;
-  /** Stops taking messages, waits for those in flight, stops relay and timers. Does not close the db. */
-  stop(): Promise<void>;
+  /**
+   * Graceful shutdown within `timeoutMs` (default 10 s): stops taking messages and waits for those
+   * in flight, stops the saga timers, publishes what is left in the outbox, stops the relay; says
+   * what it did (shutdown.ts). Does not close the db.
+   */
+  stop(options?: { readonly timeoutMs?: number }): Promise<ShutdownReport | undefined>;
   /**
    * Runs `fn` in a transaction with state and an outbox-backed publish: for work that does not
    * start from a message (an HTTP request placing an order). `correlationid` defaults to each
    * published message's own id.
    */
-  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>, options?: { readonly correlationid?: string }): Promise<T>;
+  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>, options?: { readonly correlationid?: string; /** Default: the caller's active OpenTelemetry context. */ readonly trace?: Context }): Promise<T>;
   saga<D>(name: string): SagaEngine<D>;
   /** Messages this service's consumer gave up on, oldest first. */
   deadLetters(limit?: number): Promise<DeadLetterRow[]>;
@@ -70,8 +89,14 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ name: options.name });
   const source = options.source ?? `/${options.name}`;
-  const outbox = new Outbox(options.db, () => clock.now());
-  const relay = new OutboxRelay({ ...options.relay, db: options.db, outbox, transport: options.transport, logger, clock });
+  const observer = options.observer;
+  const tracing =
+    options.tracing === false
+      ? undefined
+      : new RuntimeTracing({ ...options.tracing, system: options.transport.name });
+  const observed = { ...(observer === undefined ? {} : { observer }), ...(tracing === undefined ? {} : { tracing }) };
+  const outbox = new Outbox(options.db, () => clock.now(), tracing);
+  const relay = new OutboxRelay({ ...options.relay, db: options.db, outbox, transport: options.transport, logger, clock, service: options.name, ...observed });
   const sagas = new Map<string, SagaEngine<unknown>>();
   for (const definition of options.sagas ?? []) {
     sagas.set(
@@ -88,6 +113,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
         ...(options.sagaTimer?.batchSize === undefined ? {} : { timerBatchSize: options.sagaTimer.batchSize }),
         ...(options.sagaStart === undefined ? {} : { start: options.sagaStart }),
         ...(options.transport.backlog === undefined ? {} : { backlog: (group: string, topic: string) => options.transport.backlog!(group, topic) }),
+        ...observed,
       }),
     );
   }
@@ -103,8 +129,10 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
     clock,
     ...(options.consumer?.maxAttempts === undefined ? {} : { maxAttempts: options.consumer.maxAttempts }),
     ...(options.consumer?.backoff === undefined ? {} : { backoff: options.consumer.backoff }),
+    ...observed,
   });
   let started = false;
+  let detach: (() => void) | undefined;
 
   return {
     name: options.name,
@@ -129,31 +157,45 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
         throw error;
       }
       if (options.sagaTimer?.enabled !== false) for (const engine of sagas.values()) engine.startTimer();
+      detach = observer?.attach?.({ name: options.name, db: options.db, outbox, sagas: [...sagas.values()].map((engine) => ({ name: engine.name, states: engine.states })) });
       logger.info({ topics: consumer.topics, sagas: [...sagas.keys()], db: options.db.location, transport: options.transport.name }, 'service started');
     },
-    async stop() {
-      if (!started) return;
+    async stop(stopOptions = {}) {
+      if (!started) return undefined;
       started = false;
-      await consumer.stop();
-      for (const engine of sagas.values()) await engine.stopTimer();
-      await relay.stop();
-      logger.info('service stopped');
+      detach?.();
+      detach = undefined;
+      const report = await shutDown({ service: options.name, db: options.db, outbox, consumer, relay, sagas: sagas.values() }, stopOptions.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      if (report.complete) logger.info({ shutdown: report }, 'service stopped');
+      else logger.warn({ shutdown: report }, `service stopped after ${report.durationMs} ms, not everything finished (in flight left: ${report.inFlightLeft}, outbox rows left: ${report.outboxPending ?? 'unknown'}); they are taken up by the next start`);
+      return report;
     },
-    transaction(fn, txOptions = {}) {
-      return options.db.transaction((tx) =>
-        fn(
-          createUnitOfWork({
-            tx,
-            service: options.name,
-            source,
-            outbox,
-            logger,
-            now: clock.now(),
-            clock,
-            ...(txOptions.correlationid === undefined ? {} : { correlationid: txOptions.correlationid }),
-          }),
-        ),
-      );
+    async transaction(fn, txOptions = {}) {
+      // Captured before the transaction: a grouped commit may run this callback in another's async context.
+      const traced = tracing?.startTransaction(txOptions.trace ?? activeContext(), options.name);
+      const trace = traced?.context ?? txOptions.trace;
+      try {
+        const result = await options.db.transaction((tx) =>
+          fn(
+            createUnitOfWork({
+              tx,
+              service: options.name,
+              source,
+              outbox,
+              logger,
+              now: clock.now(),
+              clock,
+              ...(txOptions.correlationid === undefined ? {} : { correlationid: txOptions.correlationid }),
+              ...(trace === undefined ? {} : { trace }),
+            }),
+          ),
+        );
+        if (traced !== undefined) endSpan(traced.span);
+        return result;
+      } catch (error) {
+        if (traced !== undefined) endSpan(traced.span, error);
+        throw error;
+      }
     },
     deadLetters(limit = 100) {
       return options.db.transaction((tx) => listDeadLetters(tx, limit));

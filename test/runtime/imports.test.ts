@@ -5,7 +5,15 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../../src/runtime');
-const ALLOWED_PACKAGES = new Set(['better-sqlite3', 'pg', 'kafkajs', 'nats', 'pino', 'fastify']);
+const ALLOWED_PACKAGES = new Set(['better-sqlite3', 'pg', 'kafkajs', 'nats', 'pino', 'fastify', '@opentelemetry/api']);
+/** Optional packages: imported only as types or with `await import()`, and only by the module named. */
+const LAZY_PACKAGES = new Map([
+  ['prom-client', 'observability/metrics.ts'],
+  ['@opentelemetry/sdk-trace-node', 'observability/sdk.ts'],
+  ['@opentelemetry/resources', 'observability/sdk.ts'],
+  ['@opentelemetry/exporter-trace-otlp-proto', 'observability/sdk.ts'],
+  ['@opentelemetry/exporter-trace-otlp-http', 'observability/sdk.ts'],
+]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -26,6 +34,12 @@ describe('runtime imports', () => {
           if (!spec.endsWith('.js')) problems.push(`${where}: relative import without .js: ${spec}`);
           const target = relative(ROOT, join(file, '..', spec));
           if (target.startsWith('..')) problems.push(`${where}: imports outside src/runtime: ${spec}`);
+          continue;
+        }
+        const lazyIn = LAZY_PACKAGES.get(spec);
+        if (lazyIn !== undefined) {
+          if (where !== lazyIn) problems.push(`${where}: imports ${spec}, which only ${lazyIn} may load`);
+          else if (match[1] !== undefined && !/^import type\s/.test(match[0])) problems.push(`${where}: imports ${spec} eagerly (use \`await import()\`)`);
           continue;
         }
         if (!ALLOWED_PACKAGES.has(spec)) problems.push(`${where}: imports package ${spec}`);

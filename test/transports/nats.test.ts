@@ -6,22 +6,14 @@ import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deadLetterTopic, type Delivery, type Transport } from '../../src/runtime/transport.js';
+import type { Delivery, Transport } from '../../src/runtime/transport.js';
 import { createNatsTransport, natsStreamName, parseAckSubject, type NatsTransport, type NatsTransportOptions } from '../../src/runtime/transports/nats.js';
+import { dropNatsStreams, NATS_TEST_OPTIONS, NATS_URL as URL } from './brokers.js';
 import { skipUnlessReachable } from './broker-reachable.js';
 import { message, transportContract, waitFor } from './contract.js';
 import { deliveryCapTest } from './delivery-cap.js';
 
 const dataN = (d: Delivery): number => (JSON.parse(d.message.body) as { n: number }).n;
-
-const URL = 'nats://127.0.0.1:4222';
-
-export const NATS_TEST_OPTIONS: NatsTransportOptions = {
-  servers: URL,
-  name: 'edasaga-test',
-  // Short enough that a message lost in transit on close comes back within the test's wait.
-  ackWaitMs: 5000,
-};
 
 const skip = await skipUnlessReachable(
   'NATS JetStream',
@@ -29,21 +21,6 @@ const skip = await skipUnlessReachable(
   4222,
   'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log',
 );
-
-/** Deletes the streams (their consumers go with them) over a connection of its own. */
-export async function dropNatsStreams(_transport: Transport, topics: readonly string[]): Promise<void> {
-  if (topics.length === 0) return;
-  const nats = (await import('nats')).default;
-  const connection = await nats.connect({ servers: URL });
-  try {
-    const manager = await connection.jetstreamManager();
-    for (const topic of topics.flatMap((t) => [t, deadLetterTopic(t)])) {
-      await manager.streams.delete(natsStreamName(topic)).catch(() => false);
-    }
-  } finally {
-    await connection.close();
-  }
-}
 
 describe('nats ack subjects', () => {
   const msg = {} as Parameters<typeof parseAckSubject>[1];

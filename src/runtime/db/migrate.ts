@@ -128,6 +128,17 @@ export const RUNTIME_MIGRATIONS: readonly Migration[] = [
     // The command a saga waits for a reply to: its resends keep this id (see saga/store.ts).
     statements: () => ['ALTER TABLE edasaga_sagas ADD COLUMN message_id TEXT'],
   },
+  {
+    id: 'runtime-005-observability',
+    statements: (d) => [
+      // The trace context of a saga's last transition: its timer's spans continue the saga's trace.
+      'ALTER TABLE edasaga_sagas ADD COLUMN trace_parent TEXT',
+      // The messages a transition sent (JSON [{ id, type }]): `ops saga <id>` lists them with their ids.
+      'ALTER TABLE edasaga_saga_history ADD COLUMN sent TEXT',
+      // Messages the relay published per minute (epoch minute), kept a day: `ops outbox`.
+      `CREATE TABLE IF NOT EXISTS edasaga_outbox_stats (minute ${d.bigint} PRIMARY KEY, dispatched ${d.bigint} NOT NULL)`,
+    ],
+  },
 ];
 
 /** Applies the pending migrations (runtime ones first, then `extra`); returns the ids it applied. */

@@ -31,6 +31,11 @@ export interface PostgresOptions {
    * (docs/benchmarks.md). More are for stores without hot rows.
    */
   readonly groupConnections?: number;
+  /**
+   * false: do not create a missing schema but fail (code 3F000, invalid_schema_name): tools that
+   * read a service's database (ops) must not leave an empty schema behind. Default true.
+   */
+  readonly createSchema?: boolean;
 }
 
 /** Group commit is on by default: it halved PostgreSQL's CPU per order (docs/runtime.md). */
@@ -128,7 +133,12 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDb
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   try {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    if (options.createSchema === false) {
+      const found = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [options.schema]);
+      if (found.rowCount === 0) throw Object.assign(new Error(`schema "${options.schema}" does not exist`), { code: '3F000' });
+    } else {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    }
   } catch (error) {
     // Two services creating the same schema at once race on the catalog; the loser can go on.
     const code = (error as { code?: string }).code;

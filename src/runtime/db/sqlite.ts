@@ -25,6 +25,8 @@ export interface SqliteOptions {
   readonly pragmas?: Readonly<Record<string, string | number>>;
   /** Most transactions committed together by one COMMIT (group commit). 1 turns grouping off. Default 256. */
   readonly maxGroupCommit?: number;
+  /** Fail (SQLITE_CANTOPEN) instead of creating a missing file: tools that read a service's database (ops). */
+  readonly mustExist?: boolean;
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -103,7 +105,7 @@ export class SqliteDb implements Db {
   constructor(options: SqliteOptions) {
     this.location = options.file;
     this.maxBatch = Math.max(1, options.maxGroupCommit ?? 256);
-    this.raw = new Database(options.file);
+    this.raw = new Database(options.file, options.mustExist === true ? { fileMustExist: true } : {});
     this.raw.pragma('journal_mode = WAL');
     this.raw.pragma('synchronous = NORMAL');
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

@@ -9,6 +9,8 @@ import { backoffDelayExact } from '../backoff.js';
 import type { SagaStepDefinition } from './definition.js';
 import { appendHistory, claimDueSaga, dueSagaIds, postponeDeadline, saveSaga, type SagaInstance } from './store.js';
 import type { SagaEngine, SagaEngineOptions } from './engine.js';
+import { remoteContext } from '../observability/trace-context.js';
+import { endSpan } from '../observability/tracing.js';
 
 /** What a timer pass knows of the queues ahead of the sagas' commands, read once per pass. */
 interface Queues {
@@ -59,7 +61,9 @@ export class SagaDeadlines<D> {
         const done = await db.transaction(async (tx) => {
           const saga = await claimDueSaga<D>(tx, this.engine.name, id, now);
           if (saga === undefined) return false; // handled meanwhile, or another instance holds it
-          await this.onDeadline(this.engine.unitOfWork(tx, now, saga.id), saga, queues);
+          // The timer's spans continue the saga's trace (its last transition, kept in its row).
+          const trace = this.options.tracing === undefined ? undefined : remoteContext(saga.trace);
+          await this.onDeadline(this.engine.unitOfWork(tx, now, saga.id, trace), saga, queues);
           return true;
         });
         if (done) handled += 1;
@@ -92,8 +96,10 @@ export class SagaDeadlines<D> {
   }
 
   /** A history entry for an event that leaves the saga in its state. */
-  private noteInPlace(uow: UnitOfWork, saga: SagaInstance<D>, event: string, note: string, messageId?: string): Promise<void> {
-    return appendHistory(uow.tx, { sagaType: this.engine.name, sagaId: saga.id, at: uow.now, from: saga.state, to: saga.state, event, messageType: undefined, messageId, note });
+  private async noteInPlace(uow: UnitOfWork, saga: SagaInstance<D>, event: string, note: string, messageId?: string): Promise<void> {
+    const traced = this.options.tracing?.startSaga(uow.trace, { saga: this.engine.name, id: saga.id, from: saga.state, to: saga.state, event });
+    await appendHistory(uow.tx, { sagaType: this.engine.name, sagaId: saga.id, at: uow.now, from: saga.state, to: saga.state, event, messageType: undefined, messageId, note });
+    if (traced !== undefined) endSpan(traced.span, undefined, { 'edasaga.saga.note': note });
   }
 
   private async onDeadline(uow: UnitOfWork, saga: SagaInstance<D>, queues: Queues): Promise<void> {

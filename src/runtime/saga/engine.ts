@@ -19,11 +19,13 @@ import type { Db, Tx } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';
 import { createUnitOfWork } from '../consumer.js';
-import { messageFromSpec, type OutgoingMessage } from '../message.js';
-import { uuidv7 } from '../ids.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
+import type { Context } from '@opentelemetry/api';
+import type { RuntimeObserver } from '../observer.js';
+import { endSpan, sagaContext, type RuntimeTracing } from '../observability/tracing.js';
+import { traceAttributesOf } from '../observability/trace-context.js';
 import {
   STARTED,
   TERMINAL_STATES,
@@ -36,6 +38,7 @@ import {
   type SagaTrigger,
 } from './definition.js';
 import { SagaDeadlines } from './deadlines.js';
+import { planSends, SagaDefinitionError } from './sends.js';
 import {
   appendHistory,
   countSagasByState,
@@ -48,6 +51,7 @@ import {
   type SagaHistoryEntry,
   type SagaInstance,
   type SagaQuery,
+  type SentMessage,
 } from './store.js';
 
 export interface SagaEngineOptions<D> {
@@ -81,14 +85,14 @@ export interface SagaEngineOptions<D> {
    * participant that is gone for good). Default 10: a 30 s step waits up to 5 min in a queue.
    */
   readonly queueWaitFactor?: number;
+  /** Told when a saga finishes (edasaga_saga_duration_seconds). */
+  readonly observer?: RuntimeObserver;
+  /** A span per transition. */
+  readonly tracing?: RuntimeTracing;
 }
 
-export class SagaDefinitionError extends Error {
-  override readonly name = 'SagaDefinitionError';
-}
 
-/** Longest pause between sends of a compensation whose attempts are used up (unless the step's timeout is longer). */
-export const COMPENSATION_PAUSE_CAP_MS = 5 * 60_000;
+export { COMPENSATION_PAUSE_CAP_MS, SagaDefinitionError } from './sends.js';
 
 const triggerKey = (trigger: SagaTrigger): string => (trigger.kind === 'reply' ? `reply:${trigger.type}` : trigger.kind);
 
@@ -103,7 +107,7 @@ export class SagaEngine<D = unknown> {
   private readonly definition: SagaDefinition<D>;
   private readonly clock: Clock;
   private readonly transitions = new Map<string, Map<string, SagaTransition>>();
-  private readonly states = new Map<string, SagaStateInfo>();
+  private readonly stateInfos = new Map<string, SagaStateInfo>();
   private readonly stepIndex = new Map<string, number>();
   private readonly replies = new Map<string, SagaReply<D>>();
   private readonly deadlines: SagaDeadlines<D>;
@@ -115,7 +119,7 @@ export class SagaEngine<D = unknown> {
     this.deadlines = new SagaDeadlines<D>(this, options, this.clock);
     const problems = checkSagaDefinition(options.definition);
     if (problems.length > 0) throw new SagaDefinitionError(`saga ${this.name}: ${problems.join('; ')}`);
-    for (const state of options.definition.machine.states) this.states.set(state.name, state);
+    for (const state of options.definition.machine.states) this.stateInfos.set(state.name, state);
     for (const t of options.definition.machine.transitions) {
       const byTrigger = this.transitions.get(t.from) ?? new Map<string, SagaTransition>();
       byTrigger.set(triggerKey(t.on), t);
@@ -234,12 +238,12 @@ export class SagaEngine<D = unknown> {
   async confirmCompensation(id: string, note: string): Promise<boolean> {
     return this.options.db.transaction(async (tx) => {
       const saga = await loadSaga<D>(tx, this.name, id, { lock: true });
-      const info = saga === undefined ? undefined : this.states.get(saga.state);
+      const info = saga === undefined ? undefined : this.stateInfos.get(saga.state);
       if (saga === undefined || info?.kind !== 'compensating' || info.step === undefined) return false;
       const reply = this.step(info.step).compensation?.reply;
       const t = reply === undefined ? undefined : this.transition(saga.state, { kind: 'reply', type: reply.type });
       if (t === undefined) return false;
-      const uow = this.unitOfWork(tx, this.clock.now(), saga.id);
+      const uow = this.unitOfWork(tx, this.clock.now(), saga.id, sagaContext(saga.trace));
       await this.apply(uow, saga, { ...t, note: `compensation confirmed by an operator: ${note}` }, saga.data, { event: 'operator' });
       uow.log.warn({ saga: this.name, id, state: saga.state, note }, 'compensation confirmed by an operator');
       return true;
@@ -247,8 +251,18 @@ export class SagaEngine<D = unknown> {
   }
 
   /** @internal */
-  unitOfWork(tx: Tx, now: number, correlationid: string): UnitOfWork {
-    return createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid });
+  unitOfWork(tx: Tx, now: number, correlationid: string, trace?: Context): UnitOfWork {
+    return createUnitOfWork({ ...this.options, clock: this.clock, tx, now, correlationid, ...(trace === undefined ? {} : { trace }) });
+  }
+
+  /** The orchestrator's database. */
+  get db(): Db {
+    return this.options.db;
+  }
+
+  /** Every state of the machine (metrics report each, with 0 where no saga is). */
+  get states(): readonly string[] {
+    return [...this.stateInfos.keys()];
   }
 
   /**
@@ -266,51 +280,27 @@ export class SagaEngine<D = unknown> {
    */
   /** @internal */
   async apply(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause): Promise<boolean> {
+    const traced = this.options.tracing?.startSaga(uow.trace, { saga: this.name, id: saga.id, from: saga.state, to: t.to, event: cause.event });
+    let failure: unknown;
+    try {
+      return await this.transitionTo(uow, saga, t, data, cause, traced?.context, traced === undefined ? saga.trace : traceAttributesOf(traced.span.spanContext())?.traceparent ?? saga.trace);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      if (traced !== undefined) endSpan(traced.span, failure);
+    }
+  }
+
+  private async transitionTo(uow: UnitOfWork, saga: SagaInstance<D>, t: SagaTransition, data: D, cause: Cause, trace: Context | undefined, traceparent: string | undefined): Promise<boolean> {
     const now = uow.now;
-    const outgoing: OutgoingMessage[] = [];
-    let step = saga.step;
-    let attempt = 1;
-    let deadlineAt: number | undefined;
-    let messageId: string | undefined;
-    let sent = '';
-    const action = t.action;
-    switch (action.kind) {
-      case 'send-command':
-      case 'send-compensation': {
-        const definition = this.step(action.step);
-        const builder = action.kind === 'send-command' ? definition.command : definition.compensation?.command;
-        if (builder === undefined) throw new SagaDefinitionError(`step ${action.step} has no compensation`);
-        // A timeout in the same state sends the same command again. Within its attempts it is the
-        // same message (same id), which costs a participant that has it nothing; past them (only a
-        // compensation gets there) each send is a new message, so that a participant that took the
-        // first one and never answered (a bug since fixed) handles it again.
-        const again = (t.on.kind === 'timeout' || t.on.kind === 'timeout-exhausted') && t.to === saga.state;
-        attempt = again ? saga.attempt + 1 : 1;
-        const beyond = attempt - definition.retry.maxAttempts;
-        const resend = again && beyond <= 0 && saga.messageId !== undefined;
-        messageId = resend ? saga.messageId : uuidv7();
-        outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), id: messageId, correlationid: saga.id });
-        step = this.stepIndex.get(action.step) ?? -1;
-        // Only a compensation goes on past its attempts: pause longer each time, up to the cap.
-        deadlineAt = now + (beyond > 0 ? Math.min(definition.timeoutMs * 2 ** beyond, Math.max(definition.timeoutMs, COMPENSATION_PAUSE_CAP_MS)) : definition.timeoutMs);
-        sent = `sent ${builder.message.type} (attempt ${attempt}${resend ? ', same message id' : ''})`;
-        if (beyond > 0) {
-          uow.log.error(
-            { saga: this.name, id: saga.id, state: saga.state, attempt, nextTryInMs: deadlineAt - now, command: builder.message.type },
-            'compensation still not confirmed after every attempt; sending it again (see docs/runtime.md: a compensation that cannot succeed)',
-          );
-        }
-        break;
-      }
-      case 'complete':
-      case 'compensated':
-        for (const builder of action.kind === 'complete' ? this.definition.onCompleted : this.definition.onCompensated) {
-          outgoing.push({ ...messageFromSpec(builder.message, builder.build(data)), correlationid: saga.id });
-        }
-        sent = outgoing.length === 0 ? '' : `published ${outgoing.map((m) => m.type).join(', ')}`;
-        break;
-      case 'fail':
-        break;
+    const plan = planSends(this.definition, (name) => this.step(name), (name) => this.stepIndex.get(name) ?? -1, saga, t, data, now);
+    const { outgoing, step, attempt, deadlineAt, messageId, sent } = plan;
+    if (plan.beyondAttempts) {
+      uow.log.error(
+        { saga: this.name, id: saga.id, state: saga.state, attempt, nextTryInMs: (deadlineAt ?? now) - now, command: outgoing[0]?.type },
+        'compensation still not confirmed after every attempt; sending it again (see docs/runtime.md: a compensation that cannot succeed)',
+      );
     }
     const next: SagaInstance<D> = {
       ...saga,
@@ -324,13 +314,15 @@ export class SagaEngine<D = unknown> {
       deadlineKind: deadlineAt === undefined ? undefined : 'timeout',
       messageId,
       updatedAt: now,
+      trace: traceparent,
     };
     if (saga.version === 0) {
       if (!(await insertSaga(uow.tx, next))) return false;
     } else {
       await saveSaga(uow.tx, next);
     }
-    for (const message of outgoing) await uow.publish(message);
+    const sentMessages: SentMessage[] = [];
+    for (const message of outgoing) sentMessages.push({ id: await uow.publish(message, trace === undefined ? undefined : { trace }), type: message.type });
     const note = [t.note, sent].filter((part) => part !== undefined && part !== '').join('; ');
     await appendHistory(uow.tx, {
       sagaType: this.name,
@@ -342,8 +334,13 @@ export class SagaEngine<D = unknown> {
       messageType: cause.messageType,
       messageId: cause.messageId,
       note: note === '' ? undefined : note,
+      sent: sentMessages,
     });
-    if (next.terminal) uow.log.info({ saga: this.name, id: saga.id, state: t.to }, 'saga finished');
+    if (next.terminal) {
+      uow.log.info({ saga: this.name, id: saga.id, state: t.to }, 'saga finished');
+      const observer = this.options.observer;
+      if (observer?.sagaFinished !== undefined) uow.tx.afterCommit(() => observer.sagaFinished?.(this.name, t.to.toLowerCase(), (now - saga.createdAt) / 1000));
+    }
     return true;
   }
 
@@ -361,12 +358,12 @@ export class SagaEngine<D = unknown> {
 
   /** @internal */
   stateInfo(state: string): SagaStateInfo | undefined {
-    return this.states.get(state);
+    return this.stateInfos.get(state);
   }
 
   /** @internal */
   stepOfState(state: string): SagaStepDefinition<D> | undefined {
-    const name = this.states.get(state)?.step;
+    const name = this.stateInfos.get(state)?.step;
     return name === undefined ? undefined : this.step(name);
   }
 

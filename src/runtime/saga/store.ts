@@ -28,6 +28,14 @@ export interface SagaInstance<D = unknown> {
   readonly deadlineKind: DeadlineKind | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** W3C traceparent of the saga's last transition (its timer's spans continue that trace). */
+  readonly trace?: string | undefined;
+}
+
+/** A message a transition sent. */
+export interface SentMessage {
+  readonly id: string;
+  readonly type: string;
 }
 
 export interface SagaHistoryEntry {
@@ -42,9 +50,11 @@ export interface SagaHistoryEntry {
   readonly messageType: string | undefined;
   readonly messageId: string | undefined;
   readonly note: string | undefined;
+  /** The messages the transition sent (commands, compensations, the saga's outcome events). */
+  readonly sent?: readonly SentMessage[] | undefined;
 }
 
-const COLUMNS = 'saga_type, id, state, terminal, version, data, step, attempt, deadline_at, deadline_kind, message_id, created_at, updated_at';
+const COLUMNS = 'saga_type, id, state, terminal, version, data, step, attempt, deadline_at, deadline_kind, message_id, trace_parent, created_at, updated_at';
 
 function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
   const kind = row['deadline_kind'];
@@ -62,18 +72,19 @@ function toInstance<D>(row: Record<string, unknown>): SagaInstance<D> {
     messageId: row['message_id'] === null || row['message_id'] === undefined ? undefined : String(row['message_id']),
     createdAt: toNumber(row['created_at']),
     updatedAt: toNumber(row['updated_at']),
+    trace: row['trace_parent'] === null || row['trace_parent'] === undefined ? undefined : String(row['trace_parent']),
   };
 }
 
-/** The values of the columns a transition changes, in COLUMNS order: state .. message_id. */
+/** The values of the columns a transition changes, in COLUMNS order: state .. trace_parent. */
 function changingValues(saga: SagaInstance): SqlValue[] {
-  return [saga.state, saga.terminal ? 1 : 0, saga.version, JSON.stringify(saga.data), saga.step, saga.attempt, saga.deadlineAt ?? null, saga.deadlineKind ?? null, saga.messageId ?? null];
+  return [saga.state, saga.terminal ? 1 : 0, saga.version, JSON.stringify(saga.data), saga.step, saga.attempt, saga.deadlineAt ?? null, saga.deadlineKind ?? null, saga.messageId ?? null, saga.trace ?? null];
 }
 
 /** Inserts a new saga; false when one with the same type and id exists (a repeated start). */
 export async function insertSaga(tx: Tx, saga: SagaInstance): Promise<boolean> {
   const changed = await tx.execute(
-    `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
+    `INSERT INTO edasaga_sagas (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (saga_type, id) DO NOTHING`,
     [saga.sagaType, saga.id, ...changingValues(saga), saga.createdAt, saga.updatedAt],
   );
   return changed > 0;
@@ -106,7 +117,7 @@ export async function loadSaga<D>(tx: Tx, sagaType: string, id: string, options:
 /** Writes `next` if the stored version is still `next.version - 1`; otherwise ConcurrencyConflict. */
 export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
   const key = lockKey(next.sagaType, next.id);
-  const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, message_id = ?, updated_at = ?
+  const sql = `UPDATE edasaga_sagas SET state = ?, terminal = ?, version = ?, data = ?, step = ?, attempt = ?, deadline_at = ?, deadline_kind = ?, message_id = ?, trace_parent = ?, updated_at = ?
      WHERE saga_type = ? AND id = ? AND version = ?`;
   const params: SqlValue[] = [
     ...changingValues(next),
@@ -128,8 +139,8 @@ export async function saveSaga(tx: Tx, next: SagaInstance): Promise<void> {
 export async function appendHistory(tx: Tx, entry: Omit<SagaHistoryEntry, 'seq'>): Promise<void> {
   await executeLater(
     tx,
-    'INSERT INTO edasaga_saga_history (saga_type, saga_id, at, from_state, to_state, event, message_type, message_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [entry.sagaType, entry.sagaId, entry.at, entry.from, entry.to, entry.event, entry.messageType ?? null, entry.messageId ?? null, entry.note ?? null],
+    'INSERT INTO edasaga_saga_history (saga_type, saga_id, at, from_state, to_state, event, message_type, message_id, note, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [entry.sagaType, entry.sagaId, entry.at, entry.from, entry.to, entry.event, entry.messageType ?? null, entry.messageId ?? null, entry.note ?? null, entry.sent === undefined || entry.sent.length === 0 ? null : JSON.stringify(entry.sent)],
   );
 }
 
@@ -146,6 +157,7 @@ export async function sagaHistory(tx: Tx, sagaType: string, id: string): Promise
     messageType: row['message_type'] === null ? undefined : String(row['message_type']),
     messageId: row['message_id'] === null ? undefined : String(row['message_id']),
     note: row['note'] === null ? undefined : String(row['note']),
+    sent: row['sent'] === null || row['sent'] === undefined ? undefined : (JSON.parse(String(row['sent'])) as SentMessage[]),
   }));
 }
 

@@ -6,6 +6,8 @@ import { uuidv7 } from '../ids.js';
 import type { OutgoingMessage } from '../message.js';
 import { executeLater, toNumber, toOptionalNumber, type Db, type Tx } from '../db/port.js';
 import type { TransportMessage } from '../transport.js';
+import type { Context } from '@opentelemetry/api';
+import type { RuntimeTracing } from '../observability/tracing.js';
 
 export interface OutboxRow {
   readonly seq: number;
@@ -22,7 +24,12 @@ export interface EnvelopeContext {
   readonly source: string;
   readonly correlationid?: string;
   readonly causationid?: string;
+  /** Trace context of the unit of work: the message's `create` span becomes its child. */
+  readonly trace?: Context;
 }
+
+/** Minutes of dispatch counts kept in edasaga_outbox_stats (ops: dispatched per minute). */
+export const OUTBOX_STATS_MINUTES = 24 * 60;
 
 /** Channel the relay LISTENs on (PostgreSQL); one per service schema. */
 export function outboxChannel(location: string): string {
@@ -45,6 +52,8 @@ export class Outbox {
   constructor(
     readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Spans for outbox writes; without it messages carry no trace context. */
+    private readonly tracing?: RuntimeTracing,
   ) {
     let signals = signalsByDb.get(db);
     if (signals === undefined) signalsByDb.set(db, (signals = new Set()));
@@ -62,6 +71,8 @@ export class Outbox {
   /** Writes a message in `tx`; returns its id. */
   async append(tx: Tx, message: OutgoingMessage, context: EnvelopeContext): Promise<string> {
     const correlationid = message.correlationid ?? context.correlationid;
+    const id = message.id ?? uuidv7();
+    const traced = this.tracing?.created(context.trace, { topic: message.topic, id, type: message.type, correlationid });
     const envelope = createEnvelope({
       source: context.source,
       type: message.type,
@@ -69,10 +80,11 @@ export class Outbox {
       subject: message.key,
       data: message.data,
       time: new Date(this.now()).toISOString(),
-      id: message.id ?? uuidv7(),
+      id,
       ...(message.dataschema === undefined ? {} : { dataschema: message.dataschema }),
       ...(correlationid === undefined ? {} : { correlationid }),
       ...(context.causationid === undefined ? {} : { causationid: context.causationid }),
+      ...traced,
     });
     return this.insert(tx, envelope.id, message.aggregatetype ?? message.topic, message.type, message.topic, message.key, toBinary(envelope));
   }
@@ -164,8 +176,20 @@ export class Outbox {
     );
   }
 
-  /** Marks rows dispatched (or deletes them when nothing is retained). */
+  /**
+   * Marks rows dispatched (or deletes them when nothing is retained), and counts them in this
+   * minute's row of edasaga_outbox_stats: the ops view's "dispatched per minute", which needs no
+   * retained rows and survives restarts (a relay's in-memory counter would not).
+   */
   async markDispatched(tx: Tx, seqs: readonly number[], keepRows: boolean): Promise<void> {
+    if (seqs.length > 0) {
+      await executeLater(
+        tx,
+        `INSERT INTO edasaga_outbox_stats (minute, dispatched) VALUES (?, ?)
+         ON CONFLICT (minute) DO UPDATE SET dispatched = edasaga_outbox_stats.dispatched + excluded.dispatched`,
+        [Math.floor(this.now() / 60_000), seqs.length],
+      );
+    }
     const chunk = 500;
     for (let start = 0; start < seqs.length; start += chunk) {
       const part = seqs.slice(start, start + chunk);
@@ -179,8 +203,9 @@ export class Outbox {
     }
   }
 
-  /** Deletes rows dispatched before `before` (epoch ms); returns how many. */
+  /** Deletes rows dispatched before `before` (epoch ms), and dispatch counts older than a day; returns how many rows. */
   async purge(tx: Tx, before: number): Promise<number> {
+    await tx.execute('DELETE FROM edasaga_outbox_stats WHERE minute < ?', [Math.floor(this.now() / 60_000) - OUTBOX_STATS_MINUTES]);
     return tx.execute('DELETE FROM edasaga_outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?', [before]);
   }
 
