@@ -13,26 +13,14 @@ import { projectPaths } from './paths.js';
 import { render } from './render.js';
 import { emitSaga, emitSagaSupport } from './saga.js';
 import { apiPlans, emitServiceMigrations, emitServicesModule, serviceNames } from './services.js';
-import { runtimeSources, templateText } from './sources.js';
+import { fixedTemplatePaths, runtimeSources, templateText } from './sources.js';
 import { legacyForwarders } from './legacy.js';
 import { exampleBody } from './example-body.js';
 
 export const DEFAULT_PORT = 3000;
 
 /** The files every project gets as they are in templates/project (no placeholders). */
-const FIXED = [
-  projectPaths.context,
-  projectPaths.config,
-  projectPaths.topicPrefix,
-  projectPaths.system,
-  projectPaths.http,
-  projectPaths.appIndex,
-  projectPaths.main,
-  projectPaths.migrate,
-  projectPaths.demo,
-  projectPaths.build,
-  projectPaths.tsconfigBuild,
-] as const;
+const fixedFiles = (): string[] => fixedTemplatePaths([projectPaths.sagaSupport]);
 
 /** The catalog's name and the default HTTP port, for the fixed files. */
 function projectModule(name: string): string {
@@ -80,7 +68,7 @@ export const emitProject: Emitter = (project: Project, ctx) => {
     emitServicesModule(project),
     { path: projectPaths.project, ownership: 'generated', content: projectModule(catalog.name) },
     // Fixed files: copies of real TypeScript under templates/project (this repo type-checks them).
-    ...FIXED.map((path): PlannedFile => ({ path, ownership: 'generated', content: templateText(path) })),
+    ...fixedFiles().map((path): PlannedFile => ({ path, ownership: 'generated', content: templateText(path) })),
     ...serviceData.flatMap((service) => [
       { path: projectPaths.serviceMain(service.name), ownership: 'generated' as const, content: render('src/generated/mains/service-main.ts.hbs', service) },
       emitServiceMigrations(service.name),

@@ -62,3 +62,17 @@ export function templateText(name: string): string {
   }
   return text;
 }
+
+/**
+ * The fixed files of templates/project/src/generated (real TypeScript, no placeholders: every file
+ * not ending in .hbs), as project paths. Listed from the folder rather than by hand, so a new fixed
+ * module cannot be left out of generated projects while the repository's typecheck passes. `except`:
+ * the ones emitted only under a condition (saga-support.ts, for projects with sagas).
+ */
+export function fixedTemplatePaths(except: readonly string[] = []): string[] {
+  const base = join(root(), 'templates', 'project');
+  return listFiles(join(base, 'src', 'generated'))
+    .filter((file) => !file.endsWith('.hbs'))
+    .map((file) => relative(base, file).split(sep).join('/'))
+    .filter((path) => !except.includes(path));
+}

@@ -19,6 +19,21 @@ export interface AppConfig {
   readonly host: string;
   /** Connections per service pool (PostgreSQL). */
   readonly poolSize: number;
+  /** OPS_PORT: where a process serves /health and /metrics besides (or without) the HTTP API. */
+  readonly opsPort: number | undefined;
+  /** Prometheus metrics, on unless EDASAGA_METRICS=off. */
+  readonly metrics: boolean;
+  /** EDASAGA_SHUTDOWN_TIMEOUT_MS: the bound of a graceful stop (SIGTERM), default 10 s. */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** A port number from the environment, or undefined when unset. */
+function portFrom(env: Env, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number, got "${text}"`);
+  return port;
 }
 
 export class ConfigError extends Error {
@@ -32,10 +47,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const schemaPrefix = env['EDASAGA_SCHEMA_PREFIX']?.trim() ?? '';
   if (!/^[A-Za-z0-9_]*$/.test(schemaPrefix)) throw new ConfigError('EDASAGA_SCHEMA_PREFIX may hold letters, digits and _ only');
-  const port = Number(env['PORT'] ?? String(DEFAULT_PORT));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env['PORT']}"`);
+  const port = portFrom(env, 'PORT') ?? DEFAULT_PORT;
   const poolSize = Number(env['PG_POOL_SIZE'] ?? '10');
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new ConfigError(`PG_POOL_SIZE must be a positive integer, got "${env['PG_POOL_SIZE']}"`);
+  const metricsText = (env['EDASAGA_METRICS'] ?? 'on').trim().toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0', ''].includes(metricsText)) throw new ConfigError(`EDASAGA_METRICS must be on or off, got "${env['EDASAGA_METRICS']}"`);
+  const shutdownTimeoutMs = Number(env['EDASAGA_SHUTDOWN_TIMEOUT_MS'] ?? '10000');
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 0) {
+    throw new ConfigError(`EDASAGA_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds, got "${env['EDASAGA_SHUTDOWN_TIMEOUT_MS']}"`);
+  }
   return {
     databaseUrl,
     dataDir: resolve(env['DATA_DIR']?.trim() || 'data'),
@@ -44,6 +64,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     host: env['HOST']?.trim() || '127.0.0.1',
     poolSize,
+    opsPort: portFrom(env, 'OPS_PORT'),
+    metrics: !['off', 'false', '0'].includes(metricsText),
+    shutdownTimeoutMs,
   };
 }
 
@@ -56,10 +79,22 @@ export function sqliteFile(config: AppConfig, service: string): string {
   return join(config.dataDir, `${service}.db`);
 }
 
-export async function openServiceDb(config: AppConfig, service: string, env: Env = process.env): Promise<Db> {
+/**
+ * A service's database. `existing`: for tools that read (npm run ops), which must not create what
+ * they look at: the SQLite file and the PostgreSQL schema must be there already.
+ */
+export async function openServiceDb(config: AppConfig, service: string, env: Env = process.env, options: { readonly existing?: boolean } = {}): Promise<Db> {
+  const existing = options.existing === true;
   if (config.databaseUrl !== undefined) {
-    return openPostgres({ schema: schemaName(config, service), connectionString: config.databaseUrl, pool: { max: config.poolSize }, ...postgresTuningFromEnv(env) });
+    return openPostgres({
+      schema: schemaName(config, service),
+      connectionString: config.databaseUrl,
+      pool: { max: existing ? 2 : config.poolSize },
+      ...postgresTuningFromEnv(env),
+      ...(existing ? { createSchema: false } : {}),
+    });
   }
+  if (existing) return openSqlite({ file: sqliteFile(config, service), mustExist: true });
   mkdirSync(config.dataDir, { recursive: true });
   return openSqlite(sqliteFile(config, service));
 }

@@ -2,11 +2,14 @@
 // body against the catalog's schema of the starting event (the precompiled validator, so the API and
 // the consumers agree), minus the id the server assigns; then, in one transaction, it records the
 // resource and writes the event to the outbox, and answers 202. GET <path>/:id shows the status and
-// the saga's steps so far, each with the service that caused it and when.
+// the saga's steps so far, each with the service that caused it and when. With tracing on, each
+// request is a SERVER span (the caller's `traceparent` its parent) that the order's trace starts from.
 import { randomUUID } from 'node:crypto';
-import { fastify, type FastifyInstance } from 'fastify';
-import { isTransient, type Readiness, type SagaInstance, type ServiceRuntime } from '../runtime/index.js';
+import { fastify, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { isTransient, remoteContext, type Readiness, type RuntimeMetrics, type SagaInstance, type ServiceRuntime } from '../runtime/index.js';
 import { apis, serviceOfType, type ApiSpec, type ServiceName } from './services.js';
+import { registerOpsRoutes } from './ops-http.js';
 
 export interface HttpApi {
   readonly url: string;
@@ -65,7 +68,7 @@ class NotReady extends Error {
  * the process is not ready, requests get 503 with Retry-After, which clients and load balancers
  * take as "try again shortly".
  */
-function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRuntime | undefined, readiness: Readiness | undefined): void {
+function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRuntime | undefined, readiness: Readiness | undefined, traceOf: (request: FastifyRequest) => Context | undefined): void {
   const collection = `api:${spec.resource}`;
   const ready = (): ServiceRuntime => {
     const runtime = runtimeOf();
@@ -103,7 +106,7 @@ function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRun
         });
         uow.log.info({ [spec.idField]: id }, `${spec.message.name} accepted`);
       },
-      { correlationid: id },
+      { correlationid: id, ...withTrace(traceOf(request)) },
     );
     return reply.code(202).header('location', `${spec.path}/${id}`).send({ [spec.idField]: id, status: 'PENDING' });
   });
@@ -137,26 +140,54 @@ function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRun
   });
 }
 
+const withTrace = (context: Context | undefined): { trace?: Context } => (context === undefined ? {} : { trace: context });
+
+export interface HttpAppOptions {
+  readonly readiness?: Readiness | undefined;
+  /** Served at GET /metrics when given. */
+  readonly metrics?: RuntimeMetrics | undefined;
+  /**
+   * A SERVER span per API request (tracing started: OTEL_EXPORTER_OTLP_ENDPOINT). Off, no hook runs
+   * at all: the API's no-op spans are cheap, but two hooks per request are not free on this path.
+   */
+  readonly tracing?: boolean;
+}
+
 /**
  * The Fastify app with the routes of every API of `services` (those this process runs; not
- * listening). Their runtimes are looked up per request, so the app can listen before they have
- * started: GET /health/live answers at once, GET /health/ready (and /health) once `readiness` says so.
+ * listening), plus the ops routes (ops-http.ts). Their runtimes are looked up per request, so the
+ * app can listen before they have started: GET /health/live answers at once, GET /health/ready
+ * (and /health) once `readiness` says so.
  */
-export function buildHttpApp(services: readonly ServiceName[], runtimes: ReadonlyMap<ServiceName, ServiceRuntime>, readiness?: Readiness): FastifyInstance | undefined {
+export function buildHttpApp(services: readonly ServiceName[], runtimes: ReadonlyMap<ServiceName, ServiceRuntime>, options: HttpAppOptions = {}): FastifyInstance | undefined {
   const served = apis.filter((spec) => services.includes(spec.service));
   if (served.length === 0) return undefined;
   const app = fastify({ logger: false });
-  const ready = async (_request: unknown, reply: { code(status: number): unknown }) => {
-    const report = readiness?.report() ?? { ready: services.every((service) => runtimes.has(service)), waitingFor: {} };
-    const started = services.every((service) => runtimes.has(service));
-    if (!report.ready || !started) reply.code(503);
-    return { status: report.ready && started ? 'ready' : 'not ready', services: [...services], apis: served.map((s) => s.path), waitingFor: report.waitingFor };
-  };
-  app.get('/health/live', async () => ({ status: 'live' }));
-  app.get('/health/ready', ready);
-  // The probe of earlier versions: the same as /health/ready.
-  app.get('/health', ready);
-  for (const spec of served) routes(app, spec, () => runtimes.get(spec.service), readiness);
+  registerOpsRoutes(app, { services, runtimes, readiness: options.readiness, metrics: options.metrics, apis: served.map((s) => s.path) });
+  const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
+  if (options.tracing === true) {
+    const tracer = trace.getTracer('edasaga-http');
+    const apiPaths = served.map((spec) => spec.path);
+    app.addHook('onRequest', async (request) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || !apiPaths.some((path) => route === path || route.startsWith(`${path}/`))) return;
+      const header = (name: string): string | undefined => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const parent = remoteContext(header('traceparent'), header('tracestate')) ?? ROOT_CONTEXT;
+      const span = tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]! } }, parent);
+      spans.set(request, { span, context: trace.setSpan(parent, span) });
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const traced = spans.get(request);
+      if (traced === undefined) return;
+      traced.span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+      traced.span.end();
+    });
+  }
+  for (const spec of served) routes(app, spec, () => runtimes.get(spec.service), options.readiness, (request) => spans.get(request)?.context);
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     // A database or broker away mid-request is "try again", not a failure of the server.
     const status = error.statusCode ?? (isTransient(error) ? 503 : 500);
@@ -174,9 +205,9 @@ export async function startHttpApi(
   services: readonly ServiceName[],
   runtimes: ReadonlyMap<ServiceName, ServiceRuntime>,
   where: { readonly port: number; readonly host: string },
-  readiness?: Readiness,
+  options: HttpAppOptions = {},
 ): Promise<HttpApi | undefined> {
-  const app = buildHttpApp(services, runtimes, readiness);
+  const app = buildHttpApp(services, runtimes, options);
   if (app === undefined) return undefined;
   await app.listen({ port: where.port, host: where.host });
   const address = app.server.address();

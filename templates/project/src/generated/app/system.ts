@@ -3,22 +3,28 @@
 // and they all talk through one transport: in-process within a process, Kafka or NATS between them.
 import {
   Readiness,
+  TracingConfigError,
   createLogger,
+  createRuntimeMetrics,
   createServiceRuntime,
   describeFault,
   keepTrying,
   migrate,
   silentLogger,
+  startTracing,
   type Clock,
   type Db,
   type Logger,
+  type RuntimeMetrics,
   type ServiceRuntime,
   type ServiceRuntimeOptions,
   type Transport,
 } from '../runtime/index.js';
 import { SERVICE_NAMES, serviceParts, type HandlerOverrides, type ServiceName } from './services.js';
 import { loadConfig, openServiceDb, openTransport, type AppConfig, type Env } from './config.js';
+import { PROJECT_NAME } from './project.js';
 import { startHttpApi, type HttpApi } from './http.js';
+import { startOpsServer, type OpsServer } from './ops-http.js';
 
 export interface StartOptions {
   /** Services to run in this process; default all. */
@@ -43,6 +49,16 @@ export interface StartOptions {
    * Default false: the first fault fails startSystem (tests).
    */
   readonly waitForInfrastructure?: boolean;
+  /**
+   * Prometheus metrics of this process's runtimes (GET /metrics): on unless EDASAGA_METRICS=off or
+   * `false`. `processMetrics` adds prom-client's CPU, memory, GC and event-loop metrics (the mains
+   * do; off by default, since each system would start its own collectors in a test process).
+   */
+  readonly metrics?: false | { readonly processMetrics?: boolean };
+  /** A SERVER span per API request: the mains set it when they started the OpenTelemetry SDK. */
+  readonly tracing?: boolean;
+  /** Serve /health and /metrics on this port too (default OPS_PORT; undefined: not). */
+  readonly opsPort?: number;
 }
 
 export interface RunningSystem {
@@ -50,11 +66,21 @@ export interface RunningSystem {
   readonly transport: Transport;
   readonly services: ReadonlyMap<ServiceName, ServiceRuntime>;
   readonly http: HttpApi | undefined;
+  /** The server of /health and /metrics on OPS_PORT, when one was asked for. */
+  readonly ops: OpsServer | undefined;
+  /** Undefined when metrics are off. */
+  readonly metrics: RuntimeMetrics | undefined;
   /** Whether this process can work now (its databases and broker answer): GET /health/ready. */
   readonly readiness: Readiness;
   service(name: ServiceName): ServiceRuntime;
   /** Resolves once no outbox of this process holds an undispatched message (for `quietMs` in a row). */
   idle(options?: { readonly timeoutMs?: number; readonly quietMs?: number }): Promise<void>;
+  /**
+   * Graceful stop: the servers stop taking requests, then every runtime stops taking messages, lets
+   * its handlers finish and flushes its outbox, all within config.shutdownTimeoutMs (the runtimes
+   * stop side by side, so the bound holds for the process, not per service); what did not finish is
+   * taken up by the next start (each runtime logs its report).
+   */
   stop(): Promise<void>;
 }
 
@@ -84,17 +110,26 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
   const dbs = new Map<ServiceName, Db>();
   const runtimes = new Map<ServiceName, ServiceRuntime>();
   let http: HttpApi | undefined;
+  let ops: OpsServer | undefined;
+  const metrics = options.metrics === false || !config.metrics ? undefined : await createRuntimeMetrics({ processMetrics: options.metrics?.processMetrics === true });
   const where = typeof options.http === 'object' ? options.http : {};
+  const opsPort = options.opsPort ?? config.opsPort;
   const listen = async (): Promise<void> => {
+    if (opsPort !== undefined && ops === undefined) {
+      ops = await startOpsServer({ services: names, runtimes, readiness, metrics }, { port: opsPort, host: where.host ?? config.host });
+      logger.info({ url: ops.url }, 'ops endpoints (/health, /metrics) listening');
+    }
     if (options.http === false || http !== undefined) return;
-    http = await startHttpApi(names, runtimes, { port: where.port ?? config.port, host: where.host ?? config.host }, readiness);
+    http = await startHttpApi(names, runtimes, { port: where.port ?? config.port, host: where.host ?? config.host }, { readiness, metrics, tracing: options.tracing === true });
     if (http !== undefined) logger.info({ url: http.url }, 'HTTP API listening');
   };
   const stop = async (): Promise<void> => {
     stopping.abort();
     readiness.stop();
     await http?.close();
-    for (const runtime of [...runtimes.values()].reverse()) await runtime.stop();
+    const timeoutMs = config.shutdownTimeoutMs;
+    await Promise.all([...runtimes.values()].map((runtime) => runtime.stop({ timeoutMs }).catch((error: unknown) => runtime.logger.error({ err: error }, 'stop failed'))));
+    await ops?.close();
     if (ownTransport) await transport?.close();
     for (const db of dbs.values()) await db.close();
   };
@@ -114,6 +149,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
         sagas: parts.sagas,
         migrations: parts.migrations,
         logger: loggerFor(options, name),
+        ...(metrics === undefined ? {} : { observer: metrics }),
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.relay === undefined ? {} : { relay: options.relay }),
         ...(options.consumer === undefined ? {} : { consumer: options.consumer }),
@@ -135,6 +171,8 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
     transport: running,
     services: runtimes,
     http,
+    ops,
+    metrics,
     readiness,
     service(name) {
       const runtime = runtimes.get(name);
@@ -183,21 +221,36 @@ export async function migrateAll(
 }
 
 /**
- * startSystem for mains: waits for the broker and the databases for as long as they take (logging
- * what it waits for); a configuration problem or a port in use is explained in one line (exit 2 or
- * 1) instead of a stack trace.
+ * startSystem for mains: starts the OpenTelemetry SDK first when OTEL_EXPORTER_OTLP_ENDPOINT asks
+ * for it (its provider must be registered before the runtimes make their tracers; it is shut down,
+ * exporting what is buffered, after the runtimes stopped), then waits for the broker and the
+ * databases for as long as they take (logging what it waits for); a configuration problem or a
+ * port in use is explained in one line (exit 2 or 1) instead of a stack trace.
  */
 export async function startOrExplain(options: StartOptions, logger: Logger): Promise<RunningSystem> {
   try {
-    return await startSystem({ waitForInfrastructure: true, ...options });
+    const names = options.services ?? SERVICE_NAMES;
+    // No context manager: the runtime passes trace contexts itself, and on Node 20 the SDK's
+    // AsyncLocalStorage one would hook every promise of the process (docs/benchmarks.md).
+    const tracing = await startTracing(options.env ?? process.env, { serviceName: names.length === 1 ? names[0]! : PROJECT_NAME, contextManager: false });
+    if (tracing !== undefined) logger.info({ protocol: tracing.protocol }, 'tracing: exporting spans over OTLP');
+    const system = await startSystem({ waitForInfrastructure: true, metrics: { processMetrics: true }, tracing: tracing !== undefined, ...options });
+    if (tracing === undefined) return system;
+    return {
+      ...system,
+      async stop() {
+        await system.stop();
+        await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: the last spans could not be exported'));
+      },
+    };
   } catch (error) {
     const { name, message, code } = error as { name?: string; message?: string; code?: string };
-    if (name === 'ConfigError' || name === 'TransportConfigError' || name === 'DbConfigError') {
+    if (name === 'ConfigError' || name === 'TransportConfigError' || name === 'DbConfigError' || error instanceof TracingConfigError) {
       logger.fatal(message ?? String(error));
       process.exit(2);
     }
     if (code === 'EADDRINUSE') {
-      logger.fatal(`${message ?? 'address in use'}: another process listens there (set PORT)`);
+      logger.fatal(`${message ?? 'address in use'}: another process listens there (set PORT or OPS_PORT)`);
       process.exit(1);
     }
     logger.fatal({ err: error }, 'the system could not start');
@@ -211,7 +264,13 @@ export function stopOnSignals(system: RunningSystem, logger: Logger): void {
   const onSignal = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ signal, timeoutMs: system.config.shutdownTimeoutMs }, 'stopping');
+    // The runtimes keep to their bound; this is for what has none (a server that will not close,
+    // an exporter that hangs): the process leaves a few seconds after the bound whatever happens.
+    setTimeout(() => {
+      logger.error(`still stopping ${system.config.shutdownTimeoutMs + 5000} ms after ${signal}: exiting`);
+      process.exit(1);
+    }, system.config.shutdownTimeoutMs + 5000).unref();
     system.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -7,7 +7,9 @@
 // once it has run for a minute). Ctrl-C (SIGINT) or SIGTERM stops them all.
 //
 // Configuration comes from the environment (see README.md): DATABASE_URL, EDASAGA_TRANSPORT,
-// KAFKA_BROKERS, NATS_URL, PORT. With --built it runs what `npm run build` wrote to dist/ with plain
+// KAFKA_BROKERS, NATS_URL, PORT. Each service process also serves /health and /metrics on its own
+// OPS_PORT: EDASAGA_OPS_PORT_BASE (default 9400) plus its place in the list below (the HTTP API's
+// process serves them on PORT as well). With --built it runs what `npm run build` wrote to dist/ with plain
 // node instead of the TypeScript sources through tsx.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -50,6 +52,13 @@ if (env.EDASAGA_TRANSPORT !== 'kafka' && env.EDASAGA_TRANSPORT !== 'nats') {
   console.error('start:dev needs a broker between the processes: set EDASAGA_TRANSPORT=kafka (KAFKA_BROKERS) or nats (NATS_URL).');
   process.exit(2);
 }
+
+const opsPortBase = Number(env.EDASAGA_OPS_PORT_BASE ?? '9400');
+if (!Number.isInteger(opsPortBase) || opsPortBase < 1 || opsPortBase + services.length > 65535) {
+  console.error(`EDASAGA_OPS_PORT_BASE must be a port number, got "${env.EDASAGA_OPS_PORT_BASE}"`);
+  process.exit(2);
+}
+const opsPort = (service) => opsPortBase + services.indexOf(service);
 
 const children = new Map();
 let stopping = false;
@@ -95,7 +104,7 @@ const STABLE_AFTER_MS = 60_000;
 const restarts = new Map();
 
 function startService(service) {
-  const child = run(service, `src/generated/mains/${service}.ts`);
+  const child = run(service, `src/generated/mains/${service}.ts`, { OPS_PORT: String(opsPort(service)) });
   const startedAt = Date.now();
   children.set(service, child);
   child.on('exit', (exitCode, signal) => {
@@ -117,6 +126,7 @@ function startService(service) {
 const pending = new Set();
 
 console.log(`start:dev: ${services.length} services, one process each, from ${built ? 'dist/ (built)' : 'src/ through tsx'}`);
+console.log(`start:dev: /metrics and /health of each: ${services.map((service) => `${service} :${opsPort(service)}`).join(', ')}`);
 const migrate = run('migrate', 'src/generated/migrate.ts');
 migrate.on('exit', (code) => {
   if (code !== 0) {
