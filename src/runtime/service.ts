@@ -204,7 +204,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): ServiceRun
       return options.db.transaction(async (tx) => {
         const dead = await takeDeadLetter(tx, seq);
         if (dead === undefined) return false;
-        await outbox.appendEncoded(tx, dead.message);
+        await outbox.appendReplay(tx, dead.message, clock.now());
         return true;
       });
     },

@@ -3,12 +3,10 @@
 // NATS JetStream, driven through its HTTP API (the demo, unchanged, plus a batch of orders), then the
 // final state checked in PostgreSQL as the embedded test does. Every run uses its own schema and
 // topic prefix and drops its schemas, topics and streams afterwards.
-import { createConnection } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import {
   SERVICES,
   UNDONE_IN_REVERSE,
@@ -27,79 +25,7 @@ import {
   run,
   waitFor,
 } from './helpers.js';
-
-const DATABASE_URL = process.env['E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const KAFKA = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-const NATS = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.setTimeout(1000);
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const hostPort = (text: string): [string, number] => {
-  const match = /^(?:\w+:\/\/)?([^:/]+):(\d+)/.exec(text);
-  return [match?.[1] ?? '127.0.0.1', Number(match?.[2] ?? 0)];
-};
-const available = {
-  postgres: await reachable(...hostPort(DATABASE_URL.replace(/^postgres(ql)?:\/\/[^@]*@/, ''))),
-  kafka: await reachable(...hostPort(KAFKA.split(',')[0]!)),
-  nats: await reachable(...hostPort(NATS.split(',')[0]!)),
-};
-const inCi = process.env['CI'] === 'true';
-for (const [name, up] of Object.entries(available)) {
-  if (!up && !inCi) console.warn(`skipping the ${name} end-to-end tests: nothing listens for ${name} (start it; scripts/kafka.sh start for Kafka)`);
-}
-
-async function dropSchemas(prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
-    for (const row of rows) await client.query(`DROP SCHEMA "${row.nspname.replace(/"/g, '""')}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropBrokerState(transport: 'kafka' | 'nats', topicPrefix: string): Promise<void> {
-  if (transport === 'kafka') {
-    const { Kafka, logLevel } = await import('kafkajs');
-    const admin = new Kafka({ clientId: 'edasaga-e2e-cleanup', brokers: KAFKA.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
-      if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    } finally {
-      await admin.disconnect();
-    }
-  } else {
-    const { connect } = await import('nats');
-    const connection = await connect({ servers: NATS.split(',') });
-    try {
-      const manager = await connection.jetstreamManager();
-      const names: string[] = [];
-      for await (const stream of manager.streams.list()) if (stream.config.name.startsWith(topicPrefix)) names.push(stream.config.name);
-      for (const name of names) await manager.streams.delete(name);
-    } finally {
-      await connection.close();
-    }
-  }
-}
+import { DATABASE_URL, KAFKA, NATS, available, dropBrokerState, dropSchemas, inCi, npm } from './infra-env.js';
 
 const dir = projectDir('infra');
 let generated = false;

@@ -118,8 +118,9 @@ function described(row: DeadLetterRow): DeadLetterActionReport['messages'][numbe
  */
 export async function replayDeadLetters(db: Db, service: string, target: DeadLetterTarget, options: { readonly dryRun?: boolean; readonly now?: number } = {}): Promise<DeadLetterActionReport> {
   const outbox = new Outbox(db);
+  const now = options.now ?? Date.now();
   const report = await act(db, service, target, options, async (tx, rows) => {
-    for (const row of rows) await outbox.appendEncoded(tx, row.message);
+    for (const row of rows) await outbox.appendReplay(tx, row.message, now);
   });
   const count = report.messages.length;
   return {

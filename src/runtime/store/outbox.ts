@@ -46,6 +46,9 @@ const signalsByDb = new WeakMap<Db, Set<() => void>>();
 /** The columns toOutboxRow reads. */
 const ROW_COLUMNS = 'seq, id, type, topic, msg_key, payload, headers, created_at, dispatched_at';
 
+/** Set on a replayed dead letter: when it was replayed (ms). Not a CloudEvents attribute (no ce_ prefix). */
+export const REPLAY_HEADER = 'edasaga_replayed_at';
+
 export class Outbox {
   private readonly signals: Set<() => void>;
 
@@ -93,6 +96,15 @@ export class Outbox {
    * Writes an already-encoded message again, keeping its id (replaying a dead letter): consumers
    * that handled it before recognise it in their inbox, the one that failed handles it.
    */
+  /**
+   * A dead letter published again (replay): the same message id, so consumers that had handled it
+   * skip it, plus REPLAY_HEADER, so that a broker that drops a message id it has seen (JetStream's
+   * duplicate window, 2 minutes) takes the replay as the new publish it is.
+   */
+  appendReplay(tx: Tx, message: TransportMessage, at: number): Promise<string> {
+    return this.appendEncoded(tx, { ...message, headers: { ...message.headers, [REPLAY_HEADER]: String(at) } });
+  }
+
   async appendEncoded(tx: Tx, message: TransportMessage): Promise<string> {
     const id = message.headers['ce_id'];
     const type = message.headers['ce_type'];

@@ -27,6 +27,7 @@ import {
   sleep,
 } from './broker-delivery.js';
 import { KeyedDispatcher, type Pending } from './keyed-dispatcher.js';
+import { REPLAY_HEADER } from '../store/outbox.js';
 
 export interface NatsTransportOptions extends BrokerDeliveryOptions {
   /** Server URL(s), e.g. `nats://127.0.0.1:4222`. */
@@ -178,7 +179,10 @@ export class NatsTransport implements Transport {
     const natsHeaders = this.nats.headers();
     for (const [name, value] of Object.entries(headers)) natsHeaders.set(name, value);
     natsHeaders.set(KEY_HEADER, key);
-    const id = msgID ?? headers['ce_id'];
+    // JetStream drops a message id it saw within its duplicate window: a replayed dead letter keeps
+    // its CloudEvents id (for the inboxes) but is a new publish to the broker.
+    const replayed = headers[REPLAY_HEADER];
+    const id = msgID ?? (replayed === undefined || headers['ce_id'] === undefined ? headers['ce_id'] : `${headers['ce_id']}@${replayed}`);
     await this.js.publish(subjectOf(topic), new TextEncoder().encode(body), {
       headers: natsHeaders,
       ...(id === undefined ? {} : { msgID: id }),

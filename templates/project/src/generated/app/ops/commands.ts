@@ -42,7 +42,7 @@ async function withDb<T>(where: OpsEnv, service: ServiceName, fn: (db: Db) => Pr
     if (known.code !== 'failed') throw known;
     // An open that fails for another reason (a missing folder) is still "cannot reach it".
     const where_ = where.config.databaseUrl === undefined ? `DATA_DIR ${where.config.dataDir}` : 'DATABASE_URL';
-    throw new OpsError('database-unreachable', `${known.message} (is ${where_} where the services keep their databases?)`);
+    throw new OpsError('database-unreachable', `${service}: the database cannot be reached: ${(error as Error).message} (is ${where_} where the services keep their databases?)`);
   }
   try {
     return await fn(db);
