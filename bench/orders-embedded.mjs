@@ -9,13 +9,17 @@
 //   - what one order costs: logical transactions and physical COMMITs (group commit folds several
 //     transactions into one COMMIT), summed over the five databases;
 //   - the targets: >= 1000 orders/s, and >= half of raw commits/s / commits per order.
-// A second run goes through the real HTTP API: `npm start` in its own process, 64 HTTP clients.
+// A second run goes through the real HTTP API: `npm start` in its own process, 64 HTTP clients,
+// reporting the server's and the clients' CPU per order apart and the ratio to the in-process
+// figure; a third paces the orders at half that peak for the completion time of an unsaturated
+// system. BENCH_CPU_PROF=DIR writes the server's V8 CPU profile there.
 //
 //   node bench/orders-embedded.mjs [orders=5000] [httpOrders=1000] [rawCommits=50000]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { generateProject, happyOrder, load, machineBusyMs, percentile } from './project-fixture.mjs';
 
@@ -118,10 +122,18 @@ try {
 
   // `npm start` as its own process, driven over HTTP by 64 clients in this process (so client and
   // server do not share an event loop). Completion is read from the order service's SQLite file.
-  async function runHttp(count) {
-    const dataDir = join(project.dir, 'data-http');
+  /** CPU time (ms) a child process has used so far, from /proc (utime + stime, in clock ticks of 10 ms). */
+  const childCpuMs = (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+
+  // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  async function runHttp(count, pacedPerSecond) {
+    const dataDir = join(project.dir, `data-http-${pacedPerSecond ?? 'peak'}`);
     const port = 42000 + Math.floor(Math.random() * 2000);
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/generated/main.ts'], { cwd: project.dir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/generated/main.ts'], { cwd: project.dir, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}`;
     try {
       for (let i = 0; !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) {
@@ -130,23 +142,40 @@ try {
       }
       const db = new Database(join(dataDir, 'order.db'), { readonly: true });
       const completed = () => Number(db.prepare("SELECT COUNT(*) AS n FROM edasaga_sagas WHERE state = 'COMPLETED'").get().n);
+      const post = async (i) => {
+        const response = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(happyOrder(i)) });
+        if (response.status !== 202) throw new Error(`POST /orders: ${response.status}`);
+        await response.json();
+      };
       const drive = async (from, n) => {
         let next = from;
         await Promise.all(Array.from({ length: 64 }, async () => {
-          while (next < from + n) {
-            const response = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(happyOrder(next++)) });
-            if (response.status !== 202) throw new Error(`POST /orders: ${response.status}`);
-            await response.json();
-          }
+          while (next < from + n) await post(next++);
         }));
+      };
+      // At a steady rate instead of as fast as possible: for the completion time of a system that
+      // is not saturated (the p99 a user sees at half the peak).
+      const pace = async (from, n, perSecond) => {
+        const t0 = performance.now();
+        const inFlight = [];
+        for (let k = 0; k < n; k++) {
+          const due = t0 + (k * 1000) / perSecond;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          inFlight.push(post(from + k));
+        }
+        await Promise.all(inFlight);
       };
       const warm = 200;
       await drive(0, warm);
       while (completed() < warm) await new Promise((r) => setTimeout(r, 10));
       const busyBefore = machineBusyMs();
+      const clientBefore = process.cpuUsage();
+      const serverBefore = childCpuMs(server.pid);
       const startedAt = Date.now();
       const start = performance.now();
-      await drive(warm, count);
+      if (pacedPerSecond === undefined) await drive(warm, count);
+      else await pace(warm, count, pacedPerSecond);
       const placedMs = performance.now() - start;
       while (completed() < warm + count) {
         await new Promise((r) => setTimeout(r, 5));
@@ -154,13 +183,27 @@ try {
       }
       const ms = performance.now() - start;
       const busyMs = machineBusyMs() - busyBefore;
+      const client = process.cpuUsage(clientBefore);
+      const serverMs = childCpuMs(server.pid) - serverBefore;
       const latencies = db
         .prepare("SELECT s.updated_at - CAST(json_extract(d.doc, '$.createdAt') AS INTEGER) AS ms FROM edasaga_sagas s JOIN edasaga_documents d ON d.collection = 'api:order' AND d.id = s.id WHERE CAST(json_extract(d.doc, '$.createdAt') AS INTEGER) >= ?")
         .all(startedAt)
         .map((row) => Number(row.ms))
         .sort((a, b) => a - b);
       db.close();
-      return { count, ms, placedMs, orderRate: rate(count, ms), p50: percentile(latencies, 50), p99: percentile(latencies, 99), measured: latencies.length, machineMsPerOrder: busyMs / count };
+      return {
+        count,
+        ms,
+        placedMs,
+        pacedPerSecond,
+        orderRate: rate(count, ms),
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        measured: latencies.length,
+        machineMsPerOrder: busyMs / count,
+        serverMsPerOrder: serverMs / count,
+        clientMsPerOrder: (client.user + client.system) / 1000 / count,
+      };
     } finally {
       if (server.exitCode === null && server.signalCode === null) {
         const exited = new Promise((r) => server.once('exit', r));
@@ -170,11 +213,15 @@ try {
     }
   }
 
-  const reportHttp = (r) => {
-    console.log(`\nthrough the HTTP API of \`npm start\` (its own process; 64 HTTP clients in this one): ${r.count} orders in ${r.ms.toFixed(0)} ms = ${r.orderRate} orders/s end to end (placing took ${r.placedMs.toFixed(0)} ms)`);
+  const reportHttp = (r, inProcess) => {
+    const how = r.pacedPerSecond === undefined ? '64 HTTP clients in this one' : `paced at ${r.pacedPerSecond} orders/s, half the peak`;
+    console.log(`\nthrough the HTTP API of \`npm start\` (its own process; ${how}): ${r.count} orders in ${r.ms.toFixed(0)} ms = ${r.orderRate} orders/s end to end (placing took ${r.placedMs.toFixed(0)} ms)`);
     console.log(`  completion time (accepted -> saga COMPLETED), ${r.measured} orders: p50 ${r.p50} ms, p99 ${r.p99} ms`);
-    console.log(`  machine CPU per order: ${r.machineMsPerOrder.toFixed(2)} ms (server, HTTP clients, and anything else running)`);
-    console.log(`  target 1: >= 1000 orders/s -> ${r.orderRate >= 1000 ? 'met' : 'NOT met'}`);
+    console.log(`  CPU per order: server ${r.serverMsPerOrder.toFixed(2)} ms, HTTP clients ${r.clientMsPerOrder.toFixed(2)} ms; machine-wide ${r.machineMsPerOrder.toFixed(2)} ms (includes anything else running)`);
+    if (r.pacedPerSecond === undefined) {
+      console.log(`  against in-process placement in this run: ${((r.orderRate / inProcess.orderRate) * 100).toFixed(0)} % of its orders/s (target >= 70 %), server CPU ${(r.serverMsPerOrder / inProcess.cpuMsPerOrder).toFixed(2)}x its CPU per order`);
+      console.log(`  target 1: >= 1000 orders/s -> ${r.orderRate >= 1000 ? 'met' : 'NOT met'}`);
+    }
   };
 
   const report = (r) => {
@@ -188,8 +235,13 @@ try {
     console.log(`  target 2: >= raw / transactions-per-order / 2 = ${barTx} orders/s -> ${r.orderRate >= barTx ? 'met' : 'NOT met'}`);
     console.log(`            (counting physical COMMITs instead: raw / ${r.commitsPerOrder.toFixed(2)} / 2 = ${barCommits} orders/s -> ${r.orderRate >= barCommits ? 'met' : 'NOT met'})`);
   };
-  report(await runOnce('in-process placement (the POST handler transaction)', ORDERS, false));
-  if (HTTP_ORDERS > 0) reportHttp(await runHttp(HTTP_ORDERS));
+  const inProcess = await runOnce('in-process placement (the POST handler transaction)', ORDERS, false);
+  report(inProcess);
+  if (HTTP_ORDERS > 0) {
+    const peak = await runHttp(HTTP_ORDERS);
+    reportHttp(peak, inProcess);
+    reportHttp(await runHttp(Math.ceil(HTTP_ORDERS / 2), Math.max(1, Math.round(peak.orderRate / 2))), inProcess);
+  }
   console.log(`\nmachine: ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
 } finally {
   project.remove();
