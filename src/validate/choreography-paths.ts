@@ -75,7 +75,15 @@ function length(o: Occurrence): number {
   return n;
 }
 
-export function flowDiagnostics(flow: FlowInput, at: At): Diagnostic[] {
+/** One complete path, as the docs show it: the events in the order they were caused, and who ran. */
+export interface FlowPath {
+  /** The chain to each terminal event reached (the first is the path's end). */
+  readonly ends: readonly { readonly event: string; readonly chain: string }[];
+  readonly failures: readonly string[];
+  readonly reactions: readonly string[];
+}
+
+export function flowDiagnostics(flow: FlowInput, at: At, observe?: (path: FlowPath) => void): Diagnostic[] {
   const out: Diagnostic[] = [];
   const consumers = new Map<string, FlowReaction[]>();
   // CHOREO005: one service, one handler per event; two reactions of it on one event conflict.
@@ -169,6 +177,11 @@ export function flowDiagnostics(flow: FlowInput, at: At): Diagnostic[] {
     if (next === undefined) {
       if (++paths > MAX_PATHS) throw new TooManyPaths();
       evaluate(state);
+      observe?.({
+        ends: state.occurrences.filter((o) => terminal.has(o.event)).map((o) => ({ event: o.event, chain: chain(o) })),
+        failures: state.occurrences.filter((o) => o.outcome?.failure).map((o) => o.event),
+        reactions: state.runs.map((r) => r.reaction.name),
+      });
       return;
     }
     // CHOREO004: an event that caused itself.
