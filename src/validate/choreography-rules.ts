@@ -20,7 +20,8 @@ export function isChoreographyDocument(doc: unknown): boolean {
   return root !== undefined && root['choreography'] !== undefined && root['saga'] === undefined;
 }
 
-export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
+/** `wellFormed`: the file passed the structural checks (the flow checks run only then). */
+export function checkChoreography(doc: unknown, ctx: SagaRuleContext, wellFormed = true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const c = asRecord(asRecord(doc)?.['choreography']);
   if (!c) return out;
@@ -131,7 +132,7 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnosti
   if (key !== undefined) out.push(...correlationKeyDiagnostics(key, used, label, ctx, at));
 
   // The flow checks reason about the graph; with a broken reference they would only repeat it.
-  if (sound && out.every((d) => d.severity !== 'error')) {
+  if (wellFormed && sound && out.every((d) => d.severity !== 'error')) {
     out.push(...flowDiagnostics({ startedBy: String(c['startedBy']), origin: origin ?? '', reactions, terminals }, at));
   }
   return out;

@@ -81,6 +81,13 @@ describe('choreography checks', () => {
     expect([d.code, `${d.line}:${d.col}`, d.hint]).toEqual(['E_CORRELATION_KEY', '8:19', 'did you mean "orderId"?']);
   });
 
+  it('a misshapen reaction is one structural error, not also its consequences in the flow', () => {
+    const d = only(validate([['onSuccess: InventoryReserved', 'onSucess: InventoryReserved']]));
+    expect([d.code, `${d.line}:${d.col}`, d.message, d.hint]).toEqual(['E_UNKNOWN_PROPERTY', '19:7', 'unknown property "onSucess" in reaction "reserve"', 'did you mean "onSuccess"?']);
+    const t = only(validate([['on: OrderCreated\n      onSuccess: PaymentCompleted', 'on: 5\n      onSuccess: PaymentCompleted']]));
+    expect([t.code, t.message]).toEqual(['E_WRONG_TYPE', '"on" in reaction "charge" must be a string or a list, not the number 5']);
+  });
+
   it('a file with both sections, or neither, is one error', () => {
     const errors = (edits: [string, string][]) => validate(edits).filter((d) => d.severity === 'error');
     expect(only(errors([['choreography:\n', 'saga: {}\nchoreography:\n']])).code).toBe('E_MISSING_SECTION');
