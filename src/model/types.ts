@@ -149,8 +149,8 @@ export interface Project {
   readonly catalog: Catalog;
   /** Orchestrated sagas (`saga:` files). */
   readonly sagas: readonly Saga[];
-  /** Choreographed sagas (`choreography:` files). */
-  readonly choreographies: readonly Choreography[];
+  /** Choreographed sagas (`choreography:` files); loadProject always sets it, hand-built models may leave it out. */
+  readonly choreographies?: readonly Choreography[];
 }
 
 export type { Choreography, Reaction } from './choreography.js';

@@ -17,7 +17,7 @@ describe('the choreography diagram', () => {
   let flow: Choreography;
   beforeAll(async () => {
     const loaded = await loadProject({ catalogPath: join(REPO, 'test/fixtures/choreography/catalog.yaml') });
-    flow = loaded.project!.choreographies[0]!;
+    flow = loaded.project!.choreographies![0]!;
   });
 
   it('matches the golden file', () => {

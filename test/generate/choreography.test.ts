@@ -26,8 +26,8 @@ describe('a choreography, generated', () => {
 
   it('is modelled as a choreography, not a saga', () => {
     expect(project.sagas).toEqual([]);
-    expect(project.choreographies.map((c) => [c.name, c.origin, c.reactions.length])).toEqual([['OrderFlow', 'order', 11]]);
-    const refund = project.choreographies[0]!.reactions.find((r) => r.name === 'refund')!;
+    expect((project.choreographies ?? []).map((c) => [c.name, c.origin, c.reactions.length])).toEqual([['OrderFlow', 'order', 11]]);
+    const refund = project.choreographies![0]!.reactions.find((r) => r.name === 'refund')!;
     expect(refund.on).toEqual(['InventoryReservationFailed', 'InventoryReleased']);
     expect(refund.loc.line).toBe(36); // "- name: refund"
   });

@@ -93,7 +93,7 @@ export const emitProject: Emitter = (project: Project, ctx) => {
         ...common,
         description: catalog.description ?? '',
         catalogFile,
-        sagaFiles: [...new Set([...project.sagas, ...project.choreographies].map((s) => s.file.split(/[\\/]/).slice(-2).join('/')))],
+        sagaFiles: [...new Set([...project.sagas, ...(project.choreographies ?? [])].map((s) => s.file.split(/[\\/]/).slice(-2).join('/')))],
         services: serviceData,
         envDocs: [],
         api:

@@ -112,8 +112,8 @@ export function sagasMarkdown(project: Project): string {
       '',
     );
   }
-  for (const c of project.choreographies) parts.push(...choreographyMarkdown(c));
-  if (project.sagas.length === 0 && project.choreographies.length === 0) parts.push('This catalog has no sagas.', '');
+  for (const c of project.choreographies ?? []) parts.push(...choreographyMarkdown(c));
+  if (project.sagas.length === 0 && (project.choreographies ?? []).length === 0) parts.push('This catalog has no sagas.', '');
   return parts.join('\n');
 }
 

@@ -73,7 +73,7 @@ export function apiPlans(project: Project): ApiPlan[] {
   };
   for (const saga of project.sagas) add('saga', saga, saga.orchestrator);
   // A choreography's origin owns its starting event by definition: it always gets the API.
-  for (const c of project.choreographies) add('choreography', c, c.origin, choreographyFlow(project.catalog, c));
+  for (const c of project.choreographies ?? []) add('choreography', c, c.origin, choreographyFlow(project.catalog, c));
   return plans;
 }
 
