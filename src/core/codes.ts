@@ -71,6 +71,8 @@ export const CODES = {
   E_AMBIGUOUS_REPLY: error('saga', 'one reply awaited by two steps'),
   E_CORRELATION_KEY: error('saga', 'the correlation key is missing from a message of the saga (from all of them: reported once, at the key)'),
   E_INVALID_DURATION: error('saga', 'a duration out of range'),
+  E_UNKNOWN_REACTION: error('saga', "a choreography reaction's `compensation` names no reaction of the choreography"),
+  E_MISSING_SECTION: error('structure', 'a saga file with neither `saga:` nor `choreography:`, or with both'),
 
   // ---- payload schemas (src/validate/payload-rules.ts) ----
   E_INVALID_PAYLOAD_SCHEMA: error('payload', 'a payload schema that is not valid JSON Schema for its dialect'),

@@ -140,8 +140,18 @@ export interface Saga {
   readonly loc: SourceLocation;
 }
 
-/** A catalog with its sagas: what `validate` produces and every generator consumes. */
+/**
+ * A catalog with its sagas: what `validate` produces and every generator consumes. The catalog's
+ * `subscriptions` include those the choreographies imply (see impliedSubscriptions), so every
+ * consumer of the catalog sees what each service consumes.
+ */
 export interface Project {
   readonly catalog: Catalog;
+  /** Orchestrated sagas (`saga:` files). */
   readonly sagas: readonly Saga[];
+  /** Choreographed sagas (`choreography:` files). */
+  readonly choreographies: readonly Choreography[];
 }
+
+export type { Choreography, Reaction } from './choreography.js';
+import type { Choreography } from './choreography.js';

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { Project, Saga } from '../model/types.js';
+import type { Choreography, Project, Saga } from '../model/types.js';
 import { parseYamlSource } from '../loader/parse-yaml.js';
 import type { ParsedSource } from '../loader/parse-yaml.js';
 import { readSourceFile } from '../loader/read-source.js';
@@ -16,7 +16,8 @@ import { RefResolver } from '../schema/refs.js';
 import { refFileLoader } from '../loader/ref-files.js';
 import { catalogFacts, checkCatalog } from '../validate/catalog-rules.js';
 import type { CatalogFacts } from '../validate/catalog-rules.js';
-import { normalizeCatalog, normalizeSaga } from '../validate/normalize.js';
+import { normalizeCatalog, normalizeChoreography, normalizeSaga, withImpliedSubscriptions } from '../validate/normalize.js';
+import { checkChoreography, isChoreographyDocument } from '../validate/choreography-rules.js';
 import { PayloadChecker } from '../validate/payload-rules.js';
 import { checkSaga } from '../validate/saga-rules.js';
 import { projectRules } from '../validate/project-rules.js';
@@ -133,15 +134,44 @@ function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: s
     if (!saga) continue;
     parsedSagas.push(saga);
     diagnostics.push(...structuralDiagnostics('saga', saga.value, saga.file, sources));
-    if (facts && refs) diagnostics.push(...checkSaga(saga.value, { file: saga.file, index: sources, catalog: facts, resolver: refs }));
+    if (facts && refs) {
+      const ctx = { file: saga.file, index: sources, catalog: facts, resolver: refs };
+      diagnostics.push(...(isChoreographyDocument(saga.value) ? checkChoreography(saga.value, ctx) : checkSaga(saga.value, ctx)));
+    }
   }
   diagnostics.push(...projectRules(catalog, facts, parsedSagas, sources));
+  dropServicesUsedByChoreographies(diagnostics, catalogInput.path, parsedSagas);
 
   sortDiagnostics(diagnostics, fileOrder);
   if (hasErrors(diagnostics) || !catalog) return { project: undefined, diagnostics, sources, refs };
 
-  const sagas: Saga[] = parsedSagas.map((s) => normalizeSaga(s.file, s.value, sources));
-  return { project: { catalog: normalizeCatalog(catalog.file, catalog.value, sources), sagas }, diagnostics, sources, refs };
+  const declared = normalizeCatalog(catalog.file, catalog.value, sources);
+  const sagas: Saga[] = parsedSagas.filter((s) => !isChoreographyDocument(s.value)).map((s) => normalizeSaga(s.file, s.value, sources));
+  const choreographies: Choreography[] = parsedSagas.filter((s) => isChoreographyDocument(s.value)).map((s) => normalizeChoreography(s.file, s.value, sources, declared));
+  return { project: { catalog: withImpliedSubscriptions(declared, choreographies), sagas, choreographies }, diagnostics, sources, refs };
+}
+
+/**
+ * A service that only reacts in a choreography (analytics) owns nothing and has no catalog
+ * subscription, yet is used: the catalog rules cannot know, so their warning is withdrawn here.
+ */
+function dropServicesUsedByChoreographies(diags: Diagnostic[], catalogFile: string, sagas: readonly ParsedSource[]): void {
+  const used = new Set<string>();
+  for (const s of sagas) {
+    if (!isChoreographyDocument(s.value)) continue;
+    const reactions = (s.value as { choreography?: { reactions?: unknown } }).choreography?.reactions;
+    for (const r of Array.isArray(reactions) ? reactions : []) {
+      const service = (r as { service?: unknown } | null)?.service;
+      if (typeof service === 'string') used.add(service);
+    }
+  }
+  if (used.size === 0) return;
+  const unused = /^service "(.*)" owns no message and subscribes to nothing$/;
+  for (let i = diags.length - 1; i >= 0; i--) {
+    const d = diags[i]!;
+    const m = d.code === 'W_UNUSED_SERVICE' && d.file === catalogFile ? unused.exec(d.message) : null;
+    if (m && used.has(m[1]!)) diags.splice(i, 1);
+  }
 }
 
 function sortDiagnostics(diags: Diagnostic[], fileOrder: readonly string[]): void {

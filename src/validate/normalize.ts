@@ -16,7 +16,11 @@ import type {
   Saga,
   SagaStep,
   SourceLocation,
+  Subscription,
+  Choreography,
+  Reaction,
 } from '../model/types.js';
+import { impliedSubscriptions } from '../model/choreography.js';
 import { asRecord, entries, list, str } from './data.js';
 import { DEFAULT_BACKOFF, DEFAULT_COMPATIBILITY, DEFAULT_MAX_ATTEMPTS, DEFAULT_STEP_TIMEOUT_MS } from './defaults.js';
 import { parseDuration } from './durations.js';
@@ -139,4 +143,59 @@ function retryPolicy(raw: unknown): RetryPolicy {
       maxMs: b['max'] === undefined ? DEFAULT_BACKOFF.maxMs : (parseDuration(b['max']) ?? DEFAULT_BACKOFF.maxMs),
     },
   };
+}
+
+/** A `choreography:` document that passed validation; `origin` is the owner of its starting event. */
+export function normalizeChoreography(file: string, doc: unknown, index: SourceIndex, catalog: Catalog): Choreography {
+  const loc = (segments: (string | number)[]): SourceLocation =>
+    lazyLocation(() => index.locate(file, toPointer(segments)) ?? { file, line: 1, col: 1 });
+  const c = asRecord(asRecord(doc)?.['choreography']) ?? {};
+  const description = str(c['description']);
+  const reactions: Reaction[] = list(c['reactions']).map((raw, i) => {
+    const r = asRecord(raw) ?? {};
+    const onSuccess = str(r['onSuccess']);
+    const compensation = str(r['compensation']);
+    return {
+      name: String(r['name']),
+      service: String(r['service']),
+      on: oneOrMany(r['on']),
+      ...(onSuccess !== undefined ? { onSuccess } : {}),
+      onFailure: list(r['onFailure']).map(String),
+      ...(compensation !== undefined ? { compensation } : {}),
+      loc: loc(['choreography', 'reactions', i]),
+    };
+  });
+  const startedBy = String(c['startedBy']);
+  return {
+    file,
+    name: String(c['name']),
+    ...(description !== undefined ? { description } : {}),
+    startedBy,
+    origin: catalog.messages.find((m) => m.name === startedBy)?.service ?? '',
+    correlationKey: String(c['correlationKey']),
+    reactions,
+    onCompleted: list(c['onCompleted']).map(String),
+    onCompensated: list(c['onCompensated']).map(String),
+    loc: loc(['choreography']),
+  };
+}
+
+/** `on: E` and `on: [E, F]` alike. */
+export function oneOrMany(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+}
+
+/** The catalog with the subscriptions the choreographies imply added (each pair once, catalog ones first). */
+export function withImpliedSubscriptions(catalog: Catalog, choreographies: readonly Choreography[]): Catalog {
+  const subscriptions: Subscription[] = [...catalog.subscriptions];
+  const seen = new Set(subscriptions.map((s) => `${s.service}\u0000${s.message}`));
+  for (const c of choreographies) {
+    for (const s of impliedSubscriptions(c)) {
+      const key = `${s.service}\u0000${s.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      subscriptions.push({ ...s, loc: c.loc });
+    }
+  }
+  return { ...catalog, subscriptions };
 }

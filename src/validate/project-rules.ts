@@ -29,8 +29,10 @@ export function projectRules(catalog: ParsedSource | undefined, facts: CatalogFa
     for (const name of facts.services) located.push({ thing: { kind: 'service', name }, file: catalog.file, pointer: toPointer(['services', name]), target: 'key' });
   }
   for (const s of sagas) {
-    const name = str(asRecord(asRecord(s.value)?.['saga'])?.['name']);
-    if (name !== undefined) located.push({ thing: { kind: 'saga', name }, file: s.file, pointer: '/saga/name', target: 'value' });
+    // A choreography's name shares the sagas' namespace (one docs page, one API entry per name).
+    const section = asRecord(s.value)?.['saga'] !== undefined ? 'saga' : 'choreography';
+    const name = str(asRecord(asRecord(s.value)?.[section])?.['name']);
+    if (name !== undefined) located.push({ thing: { kind: 'saga', name }, file: s.file, pointer: `/${section}/name`, target: 'value' });
   }
   const where = new Map(located.map((l) => [l.thing, l]));
   // Located only when reported: locating builds a syntax tree the clean case never needs.

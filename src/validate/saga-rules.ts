@@ -12,7 +12,7 @@ import { asRecord, list, str } from './data.js';
 import { parseDuration, MAX_DURATION_MS } from './durations.js';
 import { DEFAULT_BACKOFF } from './defaults.js';
 import { nameProblem } from '../names/rules.js';
-import { payloadShape } from './payload-rules.js';
+import { correlationKeyDiagnostics } from './correlation-key.js';
 
 type Kind = 'event' | 'command' | 'reply';
 
@@ -149,35 +149,8 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
     });
   }
 
-  // The correlation key travels in every message of the saga, in every version. Missing from every
-  // one, the key itself is the mistake (a typo): one error where it is written, with the property
-  // it most likely meant. Missing from some, each of those messages is.
   const key = str(saga['correlationKey']);
-  if (key !== undefined) {
-    const shapes = [...used].flatMap(([name, segments]) => {
-      const m = messages.get(name);
-      if (!m) return [];
-      const properties = m.versions.map((v) => payloadShape(v.payload, { file: ctx.catalog.file, pointer: v.pointer }, ctx.resolver).properties);
-      return [{ name, segments, versions: m.versions, properties }];
-    });
-    const lacking = shapes.filter((s) => s.properties.some((p) => !p.has(key)));
-    const nowhere = shapes.length > 0 && shapes.every((s) => s.properties.every((p) => !p.has(key)));
-    if (nowhere) {
-      // Properties every message has in every version are what a correlation key can be.
-      const everywhere = shapes.flatMap((s) => s.properties).reduce<Set<string> | undefined>((common, p) => (common === undefined ? new Set(p) : new Set([...common].filter((x) => p.has(x)))), undefined);
-      const candidates = [...(everywhere ?? [])];
-      out.push(
-        at(['correlationKey'], 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is not a payload property of ${shapes.length === 1 ? `its message "${shapes[0]!.name}"` : `any of its ${shapes.length} messages`}`,
-          didYouMean(key, candidates).hint ?? (candidates.length > 0 ? `properties all of them have: ${candidates.slice(0, 8).join(', ')}` : `add "${key}" to the payload properties of every message of the saga`)),
-      );
-    } else {
-      for (const s of lacking) {
-        const missing = s.versions.filter((_, i) => !s.properties[i]!.has(key));
-        const which = missing.length === s.versions.length ? 'the payload' : `the payload of version${missing.length > 1 ? 's' : ''} ${missing.map((v) => v.version).join(', ')}`;
-        out.push(at(s.segments, 'E_CORRELATION_KEY', `correlation key "${key}" of ${sagaLabel} is missing from ${which} of message "${s.name}"`, `add "${key}" to the payload properties of "${s.name}"`));
-      }
-    }
-  }
+  if (key !== undefined) out.push(...correlationKeyDiagnostics(key, used, sagaLabel, ctx, at));
   return out;
 }
 

@@ -37,13 +37,15 @@ function handledElsewhere(e: ValidationError): boolean {
   return (
     e.keyword === 'propertyNames' ||
     'propertyName' in (e as unknown as Record<string, unknown>) ||
-    (e.keyword === 'pattern' && /^\/saga(\/steps\/[0-9]+)?\/name$/.test(e.instancePath))
+    (e.keyword === 'pattern' && /^\/(saga(\/steps\/[0-9]+)?|choreography(\/reactions\/[0-9]+)?)\/name$/.test(e.instancePath))
   );
 }
 
 export function structuralDiagnostics(kind: DocumentKind, value: unknown, file: string, index: SourceIndex): Diagnostic[] {
   const swapped = wrongKind(kind, value);
   if (swapped) return [{ code: 'E_WRONG_FILE_KIND', severity: 'error', message: swapped.message, file, ...(index.span(file, '', 'value') ?? {}), hint: swapped.hint }];
+  const section = kind === 'saga' ? sectionProblem(value) : undefined;
+  if (section) return [{ code: 'E_MISSING_SECTION', severity: 'error', message: section.message, file, ...(index.span(file, section.pointer, 'key') ?? index.span(file, '', 'value') ?? {}), hint: section.hint }];
   const validate = getValidator(kind);
   if (validate(value)) return [];
   const errors = collapse((validate.errors ?? []).filter((e) => !handledElsewhere(e)));
@@ -60,6 +62,17 @@ export function structuralDiagnostics(kind: DocumentKind, value: unknown, file: 
 }
 
 /** A saga passed as the catalog or the other way round: one clear error instead of a dozen. */
+/** A saga file has exactly one of `saga:` (orchestrated) and `choreography:`. */
+function sectionProblem(value: unknown): { message: string; hint: string; pointer: string } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const saga = keys.includes('saga');
+  const choreo = keys.includes('choreography');
+  if (saga && choreo) return { message: 'a saga file has either "saga:" or "choreography:", not both', hint: 'put the choreography in a file of its own', pointer: '/choreography' };
+  if (!saga && !choreo) return { message: 'a saga file needs a "saga:" (orchestrated) or a "choreography:" section', hint: 'see docs/language.md', pointer: '' };
+  return undefined;
+}
+
 function wrongKind(kind: DocumentKind, value: unknown): { message: string; hint: string } | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);

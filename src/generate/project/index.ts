@@ -93,7 +93,7 @@ export const emitProject: Emitter = (project: Project, ctx) => {
         ...common,
         description: catalog.description ?? '',
         catalogFile,
-        sagaFiles: [...new Set(project.sagas.map((s) => s.file.split(/[\\/]/).slice(-2).join('/')))],
+        sagaFiles: [...new Set([...project.sagas, ...project.choreographies].map((s) => s.file.split(/[\\/]/).slice(-2).join('/')))],
         services: serviceData,
         envDocs: [],
         api:
@@ -102,9 +102,9 @@ export const emitProject: Emitter = (project: Project, ctx) => {
             : {
                 service: firstApi.service,
                 path: firstApi.path,
-                idField: firstApi.saga.correlationKey,
+                idField: firstApi.correlationKey,
                 message: firstApi.message.name,
-                example: JSON.stringify(exampleBody(catalog, firstApi.message, firstApi.saga.correlationKey)).replace(/'/g, "'\\''"),
+                example: JSON.stringify(exampleBody(catalog, firstApi.message, firstApi.correlationKey)).replace(/'/g, "'\\''"),
               },
       }),
     },

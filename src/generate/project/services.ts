@@ -2,7 +2,8 @@
 // what each one consumes (user handlers bound to their messages), which sagas it orchestrates,
 // its migrations, and the HTTP APIs that start sagas. Everything else in src/generated/app is the
 // same for every catalog (rendered from templates/project).
-import type { Catalog, Message, Project, Saga } from '../../model/types.js';
+import type { Catalog, Choreography, Message, Project, Saga } from '../../model/types.js';
+import { choreographyEvents } from '../../model/choreography.js';
 import type { PlannedFile } from '../plan.js';
 import { consumedMessages, eventType } from '../facts.js';
 import { handlersObjectName } from '../emit/services.js';
@@ -11,8 +12,22 @@ import { pathSegment, stringLiteral } from '../names.js';
 import { projectPaths } from './paths.js';
 import { sagaBuildersName, sagaFactoryName } from './saga.js';
 
+/** The events a choreography's origin follows, as the generated `flow` of its API entry. */
+export interface ApiFlowPlan {
+  /** CloudEvents types of every event of the flow. */
+  readonly events: readonly string[];
+  /** CloudEvents type of each terminal event -> the status it ends the flow in. */
+  readonly terminal: readonly (readonly [string, 'COMPLETED' | 'COMPENSATED'])[];
+  readonly correlationKey: string;
+}
+
 export interface ApiPlan {
-  readonly saga: Saga;
+  readonly kind: 'saga' | 'choreography';
+  /** The saga's or the choreography's name. */
+  readonly name: string;
+  readonly correlationKey: string;
+  /** Only for `choreography`. */
+  readonly flow?: ApiFlowPlan;
   readonly message: Message;
   readonly service: string;
   /** `/orders` */
@@ -32,28 +47,47 @@ const STARTING_VERBS = /(Created|Placed|Submitted|Requested|Started|Opened|Recei
 export function apiPlans(project: Project): ApiPlan[] {
   const byName = new Map(project.catalog.messages.map((m) => [m.name, m]));
   const plans: ApiPlan[] = [];
-  for (const saga of project.sagas) {
-    const message = byName.get(saga.startedBy);
-    if (message === undefined || message.service !== saga.orchestrator) continue;
+  const add = (kind: ApiPlan['kind'], decl: Saga | Choreography, service: string, flow?: ApiFlowPlan): void => {
+    const message = byName.get(decl.startedBy);
+    if (message === undefined || message.service !== service) return;
     const stem = message.name.replace(STARTING_VERBS, '') || message.name;
     const resource = kebabCase(stem);
     let path = `/${resource}${resource.endsWith('s') ? '' : 's'}`;
-    if (plans.some((p) => p.path === path)) path = `/${kebabCase(saga.name)}`;
+    if (plans.some((p) => p.path === path)) path = `/${kebabCase(decl.name)}`;
     const status = (names: readonly string[], fallback: string): string => {
       const first = names[0];
       if (first !== undefined && first.startsWith(stem) && first.length > stem.length) return kebabCase(first.slice(stem.length)).replace(/-/g, '_').toUpperCase();
       return fallback;
     };
     plans.push({
-      saga,
+      kind,
+      name: decl.name,
+      correlationKey: decl.correlationKey,
+      ...(flow !== undefined ? { flow } : {}),
       message,
-      service: saga.orchestrator,
+      service,
       path,
       resource,
-      statuses: { COMPLETED: status(saga.onCompleted, 'COMPLETED'), COMPENSATED: status(saga.onCompensated, 'COMPENSATED'), FAILED: 'FAILED' },
+      statuses: { COMPLETED: status(decl.onCompleted, 'COMPLETED'), COMPENSATED: status(decl.onCompensated, 'COMPENSATED'), FAILED: 'FAILED' },
     });
-  }
+  };
+  for (const saga of project.sagas) add('saga', saga, saga.orchestrator);
+  // A choreography's origin owns its starting event by definition: it always gets the API.
+  for (const c of project.choreographies) add('choreography', c, c.origin, choreographyFlow(project.catalog, c));
   return plans;
+}
+
+function choreographyFlow(catalog: Catalog, c: Choreography): ApiFlowPlan {
+  const byName = new Map(catalog.messages.map((m) => [m.name, m]));
+  const type = (name: string): string => {
+    const m = byName.get(name);
+    return m === undefined ? `${catalog.namespace}.${name}` : eventType(catalog, m);
+  };
+  return {
+    events: choreographyEvents(c).map(type),
+    terminal: [...c.onCompleted.map((e) => [type(e), 'COMPLETED'] as const), ...c.onCompensated.map((e) => [type(e), 'COMPENSATED'] as const)],
+    correlationKey: c.correlationKey,
+  };
 }
 
 /** Services in catalog order, plus any only named elsewhere (subscriptions). */
@@ -124,13 +158,19 @@ export function emitServicesModule(project: Project): PlannedFile {
 
   const apiEntries = apis.map(
     (api) => `  {
+    kind: ${stringLiteral(api.kind)},
     service: ${stringLiteral(api.service)},
-    saga: ${stringLiteral(api.saga.name)},
+    saga: ${stringLiteral(api.name)},
     path: ${stringLiteral(api.path)},
     resource: ${stringLiteral(api.resource)},
-    idField: ${stringLiteral(api.saga.correlationKey)},
+    idField: ${stringLiteral(api.correlationKey)},
     message: catalog.${api.message.name},
-    statuses: { COMPLETED: ${stringLiteral(api.statuses.COMPLETED)}, COMPENSATED: ${stringLiteral(api.statuses.COMPENSATED)}, FAILED: ${stringLiteral(api.statuses.FAILED)} },
+    statuses: { COMPLETED: ${stringLiteral(api.statuses.COMPLETED)}, COMPENSATED: ${stringLiteral(api.statuses.COMPENSATED)}, FAILED: ${stringLiteral(api.statuses.FAILED)} },${api.flow === undefined ? '' : `
+    flow: {
+      events: [${api.flow.events.map(stringLiteral).join(', ')}],
+      terminal: { ${api.flow.terminal.map(([t, status]) => `${stringLiteral(t)}: ${stringLiteral(status)}`).join(', ')} },
+      correlationKey: ${stringLiteral(api.flow.correlationKey)},
+    },`}
   },`,
   );
 
@@ -179,8 +219,18 @@ export interface ApiMessage {
   validate(data: unknown): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly errors: readonly { readonly path: string; readonly field: string; readonly message: string }[] };
 }
 
-export interface ApiSpec {
+/** What a choreography's origin follows: the flow's events, and the terminal ones with the status they end in. */
+export interface ApiFlow {
+  /** CloudEvents types of every event of the flow (the origin consumes them all for the timeline). */
+  readonly events: readonly string[];
+  readonly terminal: Readonly<Record<string, 'COMPLETED' | 'COMPENSATED'>>;
+  /** Payload property carrying the flow instance id (the same as idField). */
+  readonly correlationKey: string;
+}
+
+interface ApiSpecBase {
   readonly service: ServiceName;
+  /** The orchestrated saga's or the choreography's name. */
   readonly saga: string;
   readonly path: string;
   readonly resource: string;
@@ -190,6 +240,9 @@ export interface ApiSpec {
   /** What GET shows for the saga's terminal states. */
   readonly statuses: { readonly COMPLETED: string; readonly COMPENSATED: string; readonly FAILED: string };
 }
+
+/** An orchestrated saga's API (its state is the orchestrator's), or a choreography's (its state is what the origin saw). */
+export type ApiSpec = (ApiSpecBase & { readonly kind: 'saga' }) | (ApiSpecBase & { readonly kind: 'choreography'; readonly flow: ApiFlow });
 
 export const apis: readonly ApiSpec[] = [
 ${apiEntries.join('\n')}

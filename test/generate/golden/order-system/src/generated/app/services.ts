@@ -122,8 +122,18 @@ export interface ApiMessage {
   validate(data: unknown): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly errors: readonly { readonly path: string; readonly field: string; readonly message: string }[] };
 }
 
-export interface ApiSpec {
+/** What a choreography's origin follows: the flow's events, and the terminal ones with the status they end in. */
+export interface ApiFlow {
+  /** CloudEvents types of every event of the flow (the origin consumes them all for the timeline). */
+  readonly events: readonly string[];
+  readonly terminal: Readonly<Record<string, 'COMPLETED' | 'COMPENSATED'>>;
+  /** Payload property carrying the flow instance id (the same as idField). */
+  readonly correlationKey: string;
+}
+
+interface ApiSpecBase {
   readonly service: ServiceName;
+  /** The orchestrated saga's or the choreography's name. */
   readonly saga: string;
   readonly path: string;
   readonly resource: string;
@@ -134,8 +144,12 @@ export interface ApiSpec {
   readonly statuses: { readonly COMPLETED: string; readonly COMPENSATED: string; readonly FAILED: string };
 }
 
+/** An orchestrated saga's API (its state is the orchestrator's), or a choreography's (its state is what the origin saw). */
+export type ApiSpec = (ApiSpecBase & { readonly kind: 'saga' }) | (ApiSpecBase & { readonly kind: 'choreography'; readonly flow: ApiFlow });
+
 export const apis: readonly ApiSpec[] = [
   {
+    kind: "saga",
     service: "order",
     saga: "OrderSaga",
     path: "/orders",
