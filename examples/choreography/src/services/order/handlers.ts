@@ -11,6 +11,9 @@ import {
   type InventoryReleasedMessage,
   type InventoryReservationFailedMessage,
   type InventoryReservedMessage,
+  type OrderCancelledMessage,
+  type OrderConfirmedMessage,
+  type OrderCreatedMessage,
   type OrderHandlers,
   type PaymentCompletedMessage,
   type PaymentDeclinedMessage,
@@ -33,7 +36,10 @@ async function cancel(ctx: AppContext, orderId: string, reason: string): Promise
   await ctx.send(OrderCancelled, { orderId, reason });
 }
 
-/** An event of the flow that only goes on the timeline (the tracker records it). */
+/**
+ * An event of the flow that only goes on the order's timeline (the tracker records it). The origin
+ * consumes every event of its flow, its own included, so that the timeline is what it saw.
+ */
 const seen = transactional(async (): Promise<void> => {});
 
 export const orderHandlers = {
@@ -54,4 +60,7 @@ export const orderHandlers = {
   InventoryReserved: seen as (message: InventoryReservedMessage, ctx: AppContext) => Promise<void>,
   InventoryReleased: seen as (message: InventoryReleasedMessage, ctx: AppContext) => Promise<void>,
   PaymentRefunded: seen as (message: PaymentRefundedMessage, ctx: AppContext) => Promise<void>,
+  OrderCreated: seen as (message: OrderCreatedMessage, ctx: AppContext) => Promise<void>,
+  OrderConfirmed: seen as (message: OrderConfirmedMessage, ctx: AppContext) => Promise<void>,
+  OrderCancelled: seen as (message: OrderCancelledMessage, ctx: AppContext) => Promise<void>,
 } satisfies OrderHandlers<AppContext>;
