@@ -72,6 +72,15 @@ export const CODES = {
   E_CORRELATION_KEY: error('saga', 'the correlation key is missing from a message of the saga (from all of them: reported once, at the key)'),
   E_INVALID_DURATION: error('saga', 'a duration out of range'),
   E_UNKNOWN_REACTION: error('saga', "a choreography reaction's `compensation` names no reaction of the choreography"),
+  // ---- choreographies (src/validate/choreography-paths.ts; rule ids CHOREO001.. in docs/language.md) ----
+  E_CHOREO_UNHANDLED_FAILURE: error('saga', 'CHOREO001: a failure event that leads to no compensation and no terminal event'),
+  E_CHOREO_NOT_UNDONE: error('saga', 'CHOREO002: a reaction that took effect is not undone on a path that ends compensated'),
+  E_CHOREO_DEAD_END: error('saga', 'CHOREO003: a path that stops, or ends in listeners, without a terminal event'),
+  E_CHOREO_LOOP: error('saga', 'CHOREO004: a path on which an event causes itself again'),
+  E_CHOREO_CONFLICT: error('saga', 'CHOREO005: two reactions of one service on the same event'),
+  E_CHOREO_NEVER_PUBLISHED: error('saga', 'CHOREO006: a reaction on (or a terminal) event no reaction publishes and that does not start the flow'),
+  E_CHOREO_TERMINAL_TWICE: error('saga', 'CHOREO007: a terminal event reached twice on one path (or two terminal events)'),
+  E_CHOREO_TOO_MANY_PATHS: error('saga', 'CHOREO008: more paths than the check explores (10,000) or one longer than 200 reactions'),
   E_MISSING_SECTION: error('structure', 'a saga file with neither `saga:` nor `choreography:`, or with both'),
 
   // ---- payload schemas (src/validate/payload-rules.ts) ----

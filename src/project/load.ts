@@ -133,10 +133,14 @@ function run(catalogInput: Input, sagaInputs: readonly Input[], readRef: (abs: s
     const saga = parse(input, 'saga');
     if (!saga) continue;
     parsedSagas.push(saga);
-    diagnostics.push(...structuralDiagnostics('saga', saga.value, saga.file, sources));
+    const structural = structuralDiagnostics('saga', saga.value, saga.file, sources);
+    diagnostics.push(...structural);
     if (facts && refs) {
       const ctx = { file: saga.file, index: sources, catalog: facts, resolver: refs };
-      diagnostics.push(...(isChoreographyDocument(saga.value) ? checkChoreography(saga.value, ctx) : checkSaga(saga.value, ctx)));
+      // A choreography's flow checks reason about the whole graph: a misshapen reaction would only
+      // show up again as its consequences, so they wait for a well-formed file.
+      const wellFormed = !hasErrors(structural);
+      diagnostics.push(...(isChoreographyDocument(saga.value) ? checkChoreography(saga.value, ctx, wellFormed) : checkSaga(saga.value, ctx)));
     }
   }
   diagnostics.push(...projectRules(catalog, facts, parsedSagas, sources));

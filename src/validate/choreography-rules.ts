@@ -20,7 +20,8 @@ export function isChoreographyDocument(doc: unknown): boolean {
   return root !== undefined && root['choreography'] !== undefined && root['saga'] === undefined;
 }
 
-export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
+/** `wellFormed`: the file passed the structural checks (the flow checks run only then). */
+export function checkChoreography(doc: unknown, ctx: SagaRuleContext, wellFormed = true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const c = asRecord(asRecord(doc)?.['choreography']);
   if (!c) return out;
@@ -43,31 +44,35 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnosti
   }
 
   const used = new Map<string, Segments>();
+  const wrongKind = new Set<string>();
   /** Checks one event reference; false when it is unusable (reported). */
-  const event = (segments: Segments, role: string, publisher?: string): boolean => {
+  const event = (segments: Segments, role: string, of: string, publisher?: string): boolean => {
     const value = getPath(c, segments);
     const n = str(value);
     if (n === undefined) return false;
     const m = messages.get(n);
     if (!m) {
-      out.push(at(segments, 'E_UNKNOWN_MESSAGE', `${role} "${n}" is not a message of the catalog`, didYouMean(n, eventNames).hint ?? didYouMean(n, [...messages.keys()]).hint));
+      out.push(at(segments, 'E_UNKNOWN_MESSAGE', `${role} "${n}"${of} is not a message of the catalog`, didYouMean(n, eventNames).hint ?? didYouMean(n, [...messages.keys()]).hint));
       return false;
     }
     if (!used.has(n)) used.set(n, segments);
-    if (m.deprecated !== undefined) out.push({ ...at(segments, 'W_DEPRECATED_MESSAGE', `${role} "${n}" is deprecated`, `deprecated: ${m.deprecated}`), severity: 'warning' });
+    if (m.deprecated !== undefined) out.push({ ...at(segments, 'W_DEPRECATED_MESSAGE', `${role} "${n}"${of} is deprecated`, `deprecated: ${m.deprecated}`), severity: 'warning' });
     if (m.kind !== undefined && m.kind !== 'event') {
-      out.push(at(segments, 'E_WRONG_KIND', `${role} "${n}" is a ${m.kind}, but a choreography reacts to and publishes events only`, m.kind === 'command' ? 'commands belong to orchestrated sagas (saga:)' : 'replies belong to orchestrated sagas (saga:)'));
+      // Named in several places, the message is still one mistake: reported where it is first named.
+      if (wrongKind.has(n)) return false;
+      wrongKind.add(n);
+      out.push(at(segments, 'E_WRONG_KIND', `${role} "${n}"${of} is a ${m.kind}, but a choreography reacts to and publishes events only`, m.kind === 'command' ? 'commands belong to orchestrated sagas (saga:)' : 'replies belong to orchestrated sagas (saga:)'));
       return false;
     }
     if (publisher !== undefined && m.service !== undefined && m.service !== publisher && services.has(publisher) && services.has(m.service)) {
-      out.push(at(segments, 'E_WRONG_OWNER', `${role} "${n}" is owned by service "${m.service}", so service "${publisher}" cannot publish it`, `publish an event of "${publisher}", or move the reaction to "${m.service}"`));
+      out.push(at(segments, 'E_WRONG_OWNER', `${role} "${n}"${of} is owned by service "${m.service}", so service "${publisher}" cannot publish it`, `publish an event of "${publisher}", or move the reaction to "${m.service}"`));
       return false;
     }
     return true;
   };
 
   let sound = true;
-  sound = event(['startedBy'], 'event that starts the flow') && sound;
+  sound = event(['startedBy'], 'event', ' that starts the flow') && sound;
 
   const reactions: FlowReaction[] = [];
   const reactionNames = new Map<string, number>();
@@ -91,10 +96,10 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnosti
       sound = false;
     }
     const onSegs: Segments[] = Array.isArray(r['on']) ? r['on'].map((_, j) => ['reactions', i, 'on', j]) : [['reactions', i, 'on']];
-    for (const segs of onSegs) sound = event(segs, `event that ${rLabel} reacts to`) && sound;
-    if (r['onSuccess'] !== undefined) sound = event(['reactions', i, 'onSuccess'], `success event of ${rLabel}`, service) && sound;
+    for (const segs of onSegs) sound = event(segs, 'event', ` that ${rLabel} reacts to`) && sound;
+    if (r['onSuccess'] !== undefined) sound = event(['reactions', i, 'onSuccess'], 'success event', ` of ${rLabel}`, service) && sound;
     list(r['onFailure']).forEach((_, j) => {
-      sound = event(['reactions', i, 'onFailure', j], `failure event of ${rLabel}`, service) && sound;
+      sound = event(['reactions', i, 'onFailure', j], 'failure event', ` of ${rLabel}`, service) && sound;
     });
     reactions.push({
       index: i,
@@ -118,7 +123,7 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnosti
   const terminals: { event: string; completed: boolean; segments: Segments }[] = [];
   for (const field of ['onCompleted', 'onCompensated'] as const) {
     list(c[field]).forEach((e, i) => {
-      sound = event([field, i], `terminal event in "${field}" of ${label}`) && sound;
+      sound = event([field, i], 'terminal event', ` in "${field}" of ${label}`) && sound;
       terminals.push({ event: String(e), completed: field === 'onCompleted', segments: [field, i] });
     });
   }
@@ -127,7 +132,7 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext): Diagnosti
   if (key !== undefined) out.push(...correlationKeyDiagnostics(key, used, label, ctx, at));
 
   // The flow checks reason about the graph; with a broken reference they would only repeat it.
-  if (sound && out.every((d) => d.severity !== 'error')) {
+  if (wellFormed && sound && out.every((d) => d.severity !== 'error')) {
     out.push(...flowDiagnostics({ startedBy: String(c['startedBy']), origin: origin ?? '', reactions, terminals }, at));
   }
   return out;

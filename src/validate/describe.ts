@@ -31,6 +31,7 @@ export function describeContext(kind: DocumentKind, segments: readonly string[],
     return `"${s[s.length - 1]}"`;
   }
   if (s.length === 0) return 'the saga file';
+  if (s[0] === 'choreography') return describeChoreography(s, root);
   const sagaName = getAtPointer(root, ['saga', 'name']);
   const saga = sagaName.found && typeof sagaName.value === 'string' ? `saga "${sagaName.value}"` : 'the saga';
   if (s.length === 1) return saga;
@@ -60,7 +61,7 @@ export function describeField(kind: DocumentKind, segments: readonly string[], r
     (kind === 'catalog' &&
       ((parent.length === 1 && ['services', 'messages', 'definitions'].includes(parent[0]!)) ||
         (parent.length === 3 && parent[0] === 'messages' && (parent[2] === 'versions' || parent[2] === 'acceptedBreaks')))) ||
-    (kind === 'saga' && parent.length === 2 && parent[1] === 'steps');
+    (kind === 'saga' && parent.length === 2 && (parent[1] === 'steps' || parent[1] === 'reactions'));
   if (named) return describeContext(kind, segments, root);
   const parentValue = getAtPointer(root, parent);
   if (parentValue.found && Array.isArray(parentValue.value)) {
@@ -99,4 +100,20 @@ export function typeOfValue(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
   if (typeof v === 'boolean') return String(v);
   return typeof v;
+}
+
+function describeChoreography(s: readonly string[], root: unknown): string {
+  const name = getAtPointer(root, ['choreography', 'name']);
+  const flow = name.found && typeof name.value === 'string' ? `choreography "${name.value}"` : 'the choreography';
+  if (s.length === 1) return flow;
+  if (s[1] === 'reactions') {
+    if (s.length === 2) return `the reactions of ${flow}`;
+    const rName = getAtPointer(root, ['choreography', 'reactions', s[2]!, 'name']);
+    const reaction = rName.found && typeof rName.value === 'string' ? `reaction "${rName.value}"` : `reaction ${Number(s[2]) + 1}`;
+    if (s[3] === 'onFailure') return `the failure events of ${reaction}`;
+    if (s[3] === 'on' && s.length > 4) return `the events ${reaction} reacts to`;
+    return reaction;
+  }
+  if (s[1] === 'onCompleted' || s[1] === 'onCompensated') return `"${s[1]}" of ${flow}`;
+  return flow;
 }

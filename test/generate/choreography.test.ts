@@ -56,6 +56,13 @@ describe('a choreography, generated', () => {
     expect(events).toContain('com.example.choreography.PaymentRefunded');
   });
 
+  it('documents the flow in src/generated/docs/sagas.md', () => {
+    const docs = readFileSync(join(dir, 'src/generated/docs/sagas.md'), 'utf8');
+    expect(docs).toContain('## OrderFlow (choreography)');
+    expect(docs).toContain('```mermaid\nflowchart TD\n');
+    expect(docs).not.toContain('This catalog has no sagas.');
+  });
+
   it('compiles under strict tsc', async () => {
     expect(await typecheckProjects(root, [dir])).toBe('');
   }, 180_000);

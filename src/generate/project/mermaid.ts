@@ -3,6 +3,7 @@
 // and every catalog name is shown only inside quoted labels, so no name can break the syntax.
 import type { Project, Saga } from '../../model/types.js';
 import { flows } from './flows.js';
+import { choreographyMarkdown } from './choreography-mermaid.js';
 import { compensatingState, pendingState } from '../../runtime/saga/definition.js';
 
 /** Text that is safe inside a Mermaid quoted label or edge label. */
@@ -111,7 +112,8 @@ export function sagasMarkdown(project: Project): string {
       '',
     );
   }
-  if (project.sagas.length === 0) parts.push('This catalog has no sagas.', '');
+  for (const c of project.choreographies) parts.push(...choreographyMarkdown(c));
+  if (project.sagas.length === 0 && project.choreographies.length === 0) parts.push('This catalog has no sagas.', '');
   return parts.join('\n');
 }
 
