@@ -8,7 +8,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
 import { packageRoot } from '../schema/validator-specs.js';
 
-export const TEMPLATES = ['order-system', 'minimal'] as const;
+export const TEMPLATES = ['order-system', 'minimal', 'choreography'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 /** Never copied from a template. */

@@ -10,6 +10,8 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span 
 import { isTransient, remoteContext, type Readiness, type RuntimeMetrics, type SagaInstance, type ServiceRuntime } from '../runtime/index.js';
 import { apis, serviceOfType, type ApiSpec, type ServiceName } from './services.js';
 import { registerOpsRoutes } from './ops-http.js';
+import { isChoreography, startFlow } from './flow-tracker.js';
+import { flowView } from './flow-http.js';
 
 export interface HttpApi {
   readonly url: string;
@@ -96,6 +98,7 @@ function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRun
       async (uow) => {
         const resource: StoredResource = { id, createdAt: uow.now };
         await uow.state.put(collection, id, resource);
+        if (isChoreography(spec)) await startFlow(uow.tx, spec, id, uow.now);
         await uow.publish({
           type: spec.message.type,
           topic: spec.message.topic,
@@ -116,6 +119,7 @@ function routes(app: FastifyInstance, spec: ApiSpec, runtimeOf: () => ServiceRun
     const id = request.params.id;
     const resource = await runtime.transaction((uow) => uow.state.get<StoredResource>(collection, id));
     if (resource === undefined) return reply.code(404).send({ error: 'Not Found', message: `no ${spec.resource} ${id}` });
+    if (isChoreography(spec)) return flowView(runtime, spec, id, resource.createdAt);
     const engine = runtime.saga(spec.saga);
     const saga = await engine.get(id);
     const history = saga === undefined ? [] : await engine.history(id);

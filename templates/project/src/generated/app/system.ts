@@ -25,6 +25,7 @@ import { loadConfig, openServiceDb, openTransport, type AppConfig, type Env } fr
 import { PROJECT_NAME } from './project.js';
 import { startHttpApi, type HttpApi } from './http.js';
 import { startOpsServer, type OpsServer } from './ops-http.js';
+import { withFlowTracking } from './flow-tracker.js';
 
 export interface StartOptions {
   /** Services to run in this process; default all. */
@@ -140,7 +141,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
     for (const name of names) {
       const db = await step(`the database of ${name}`, () => openServiceDb(config, name, env));
       dbs.set(name, db);
-      const parts = serviceParts(name, options.handlers);
+      const parts = withFlowTracking(name, serviceParts(name, options.handlers));
       const runtime = createServiceRuntime({
         name,
         db,
@@ -210,7 +211,7 @@ export async function migrateAll(
     const once = async (): Promise<string[]> => {
       const db = await openServiceDb(config, name, options.env ?? process.env);
       try {
-        return await migrate(db, serviceParts(name).migrations);
+        return await migrate(db, withFlowTracking(name, serviceParts(name)).migrations);
       } finally {
         await db.close();
       }

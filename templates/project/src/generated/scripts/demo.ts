@@ -6,6 +6,7 @@
 import { startSystem, type RunningSystem } from '../app/system.js';
 import { apis } from '../app/services.js';
 import type { TimelineStep } from '../app/http.js';
+import { isChoreography } from '../app/flow-tracker.js';
 // Yours: the orders the demo posts (scripts/demo-scenarios.ts, created once).
 import { scenarios } from '../../../scripts/demo-scenarios.js';
 
@@ -26,6 +27,8 @@ if (scenarios.length === 0) {
   process.exit(0);
 }
 
+/** A choreography shows its timeline without a compensation summary: no orchestrator tracks one. */
+const choreography = isChoreography(api);
 const timeoutMs = Number(process.env['DEMO_TIMEOUT_MS'] ?? '60000');
 let system: RunningSystem | undefined;
 let base = process.env['API_URL']?.replace(/\/+$/, '');
@@ -62,10 +65,26 @@ async function follow(id: string): Promise<View> {
   for (;;) {
     const response = await fetch(`${base}${api!.path}/${id}`);
     const view = (await response.json()) as View;
-    if (response.status === 200 && view.status !== 'PENDING') return view;
+    if (response.status === 200 && view.status !== 'PENDING') return choreography ? settled(id, view) : view;
     if (Date.now() > deadline) return view;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * A choreography's terminal event can come before the last compensation (payment refunds on the
+ * same event order cancels on): the timeline is shown once nothing new arrived for a moment.
+ */
+async function settled(id: string, first: View): Promise<View> {
+  let view = first;
+  const deadline = Date.now() + 2_000;
+  for (let quietSince = Date.now(); Date.now() - quietSince < 250 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const next = (await (await fetch(`${base}${api!.path}/${id}`)).json()) as View;
+    if (next.steps.length !== view.steps.length) quietSince = Date.now();
+    view = next;
+  }
+  return view;
 }
 
 function timeline(view: View): string {
@@ -92,7 +111,7 @@ try {
     const undone = view.steps.filter((step) => step.from.startsWith('COMPENSATING_') && step.message !== null);
     if (undone.length > 0) {
       console.log(`  undone: ${undone.map((step) => `${step.from.slice('COMPENSATING_'.length).toLowerCase()} (${step.service}: ${step.message})`).join(', ')}`);
-    } else if (view.state === 'COMPENSATED') {
+    } else if (view.state === 'COMPENSATED' && !choreography) {
       console.log('  undone: nothing (no step had taken effect)');
     }
     console.log('');
