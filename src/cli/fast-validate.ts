@@ -5,6 +5,7 @@
 
 import { parseArgs } from 'node:util';
 import { BASE_FLAG_SPEC } from './flag-spec.js';
+import { processIo } from './io.js';
 import { shouldColor } from './render.js';
 
 export async function fastValidate(args: readonly string[]): Promise<number | undefined> {
@@ -29,6 +30,6 @@ export async function fastValidate(args: readonly string[]): Promise<number | un
   const { runValidate } = await import('./run-validate.js');
   return runValidate(
     { catalog: catalog ?? BASE_FLAG_SPEC.catalog.default, sagas: saga, format, color: format === 'text' && shouldColor(process.stderr) },
-    { stdout: process.stdout, stderr: process.stderr },
+    processIo(),
   );
 }

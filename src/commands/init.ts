@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { EdasagaBaseCommand } from '../cli/base-command.js';
+import { processIo } from '../cli/io.js';
+import { shouldColor } from '../cli/render.js';
 
 export default class Init extends EdasagaBaseCommand {
   static override summary = 'Create a new edasaga project from a template.';
@@ -18,10 +20,10 @@ export default class Init extends EdasagaBaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Init);
-    const { runInit } = await import('../init/run-init.js');
+    const { runInit } = await import('../cli/run-init.js');
     process.exitCode = runInit(
-      { dir: args.dir, template: flags.template === 'minimal' ? 'minimal' : 'order-system', force: flags.force, format: flags.format === 'json' ? 'json' : 'text' },
-      { stdout: process.stdout, stderr: process.stderr },
+      { dir: args.dir, template: flags.template === 'minimal' ? 'minimal' : 'order-system', force: flags.force, format: flags.format === 'json' ? 'json' : 'text', color: shouldColor(process.stderr) },
+      processIo(),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { EdasagaCommand } from '../cli/base-command.js';
+import { processIo } from '../cli/io.js';
 import { shouldColor } from '../cli/render.js';
 
 export default class Validate extends EdasagaCommand {
@@ -20,7 +21,7 @@ export default class Validate extends EdasagaCommand {
     const format = flags.format === 'json' ? 'json' : 'text';
     process.exitCode = await runValidate(
       { catalog: flags.catalog, sagas: flags.saga, format, color: format === 'text' && shouldColor(process.stderr) },
-      { stdout: process.stdout, stderr: process.stderr },
+      processIo(),
     );
   }
 }
