@@ -30,3 +30,7 @@ export function processIo(): Io {
 export function cwdOf(io: Io): string {
   return io.cwd ?? process.cwd();
 }
+
+export function envOf(io: Io): NodeJS.ProcessEnv {
+  return io.env ?? process.env;
+}

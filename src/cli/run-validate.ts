@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { loadProject } from '../project/load.js';
 import { exitCodeFor } from './exit-codes.js';
-import { cwdOf, type Io } from './io.js';
+import { checkStepTimeouts, chooseTransport } from '../validate/timeout-rules.js';
+import { cwdOf, envOf, type Io } from './io.js';
 import { diagnosticsToJson, displayPath, renderDiagnostics, summaryCounts, summaryLine } from './render.js';
 
 export interface ValidateOptions {
@@ -13,15 +14,23 @@ export interface ValidateOptions {
   readonly sagas?: readonly string[] | undefined;
   readonly format: 'text' | 'json';
   readonly color: boolean;
+  /** The transport the project runs on (step timeouts are checked against its redelivery bound). Default: EDASAGA_TRANSPORT, else in-process. */
+  readonly transport?: string | undefined;
 }
 
 export async function runValidate(options: ValidateOptions, out: Io): Promise<number> {
   const cwd = cwdOf(out);
+  const choice = chooseTransport(options.transport, envOf(out));
+  if (!choice.ok) {
+    out.stderr.write(renderDiagnostics([choice.diagnostic], { format: 'text', color: options.color }));
+    return exitCodeFor([choice.diagnostic]);
+  }
   const catalogPath = resolve(cwd, options.catalog);
   const result = await loadProject(
     options.sagas && options.sagas.length > 0 ? { catalogPath, sagaPaths: options.sagas.map((s) => resolve(cwd, s)) } : { catalogPath },
   );
-  const { project, diagnostics } = result;
+  const { project } = result;
+  const diagnostics = project ? [...result.diagnostics, ...checkStepTimeouts(project.sagas, choice.transport)] : result.diagnostics;
   const code = exitCodeFor(diagnostics);
   if (options.format === 'json') {
     out.stdout.write(

@@ -71,6 +71,7 @@ export const CODES = {
   E_AMBIGUOUS_REPLY: error('saga', 'one reply awaited by two steps'),
   E_CORRELATION_KEY: error('saga', 'the correlation key is missing from a message of the saga (from all of them: reported once, at the key)'),
   E_INVALID_DURATION: error('saga', 'a duration out of range'),
+  W_TIMEOUT_BELOW_REDELIVERY: warning('saga', "a step timeout shorter than twice the chosen transport's redelivery bound (src/validate/timeout-rules.ts)"),
 
   // ---- payload schemas (src/validate/payload-rules.ts) ----
   E_INVALID_PAYLOAD_SCHEMA: error('payload', 'a payload schema that is not valid JSON Schema for its dialect'),
