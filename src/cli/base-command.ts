@@ -1,7 +1,9 @@
-// Base class of every edasaga command. How to use it in a new command (generate, check-compat, ...):
+// Base classes of the edasaga commands. A command only parses its flags and hands them to a runner
+// (src/cli/io.ts: options + Io in, exit code out), loaded lazily so that --help stays fast:
 //
 //   import { Flags } from '@oclif/core';
 //   import { EdasagaCommand, formatFlag } from '../cli/base-command.js';
+//   import { processIo } from '../cli/io.js';
 //
 //   export default class Generate extends EdasagaCommand {
 //     static override description = 'Generate ...';
@@ -11,27 +13,21 @@
 //
 //     async run(): Promise<void> {
 //       const { flags } = await this.parse(Generate);
-//       const { loadProject } = await import('../project/load.js');   // lazy: keep --help fast
-//       const result = await loadProject(this.projectOptions(flags));
-//       if (!result.project) return this.finish(result.diagnostics, flags.format, result.sources);
-//       ... do the work, collect findings as Diagnostics ...
-//       return this.finish(findings, flags.format, result.sources);  // prints, sets exit code 0/1/2
+//       const { runGenerateCommand } = await import(RUNNER_MODULE); // e.g. ../cli/run-generate.js, lazily
+//       process.exitCode = await runGenerateCommand({ catalog: flags.catalog, ... }, processIo());
 //     }
 //   }
 //
-// A command that reads no catalog (like `init`) extends EdasagaBaseCommand instead: same --format,
-// error handling and helpers, without --catalog/--saga.
+// A command that reads no catalog (like `init`) extends EdasagaBaseCommand instead: same --format
+// and error handling, without --catalog/--saga.
 //
-// Exit codes (src/cli/exit-codes.ts): 0 ok, 1 findings, 2 invalid input or usage. `finish` derives
-// the code from the diagnostics; `fail(message)` reports a usage error (exit 2). Flag parse errors
+// Exit codes (src/cli/exit-codes.ts): 0 ok, 1 findings, 2 invalid input or usage. Flag parse errors
 // (unknown flag, bad --format value, missing argument) are caught here and printed as one clean
-// line with exit 2, never as a stack trace. Write JSON with `this.writeJson(value)`.
+// line with exit 2, never as a stack trace.
 
 import { Command, Errors, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
-import type { Diagnostic } from '../core/diagnostics.js';
-import { EXIT_INVALID_INPUT, exitCodeFor } from './exit-codes.js';
-import { renderDiagnostics, shouldColor, summaryLine } from './render.js';
+import { EXIT_INVALID_INPUT } from './exit-codes.js';
 import { BASE_FLAG_SPEC } from './flag-spec.js';
 
 // oclif does not export these two; same shapes as its interfaces/parser.d.ts.
@@ -52,43 +48,12 @@ export function formatFlag(extra: readonly string[] = []) {
   });
 }
 
-export interface ProjectFlags {
-  readonly catalog: string;
-  readonly saga?: readonly string[] | undefined;
-}
-
 /**
- * Base of commands that do not read a catalog (e.g. `init`): --format, clean usage errors (exit 2),
- * diagnostics printing and exit codes. Commands that read a catalog extend EdasagaCommand below.
+ * Base of commands that do not read a catalog (e.g. `init`): --format and clean usage errors (exit 2).
+ * Commands that read a catalog extend EdasagaCommand below.
  */
 export abstract class EdasagaBaseCommand extends Command {
   static override baseFlags = { format: formatFlag() };
-
-  /** Prints diagnostics in `format` (text goes to stderr when there are errors) and sets the exit code. */
-  protected finish(diagnostics: readonly Diagnostic[], format: string, sources?: { text(file: string): string | undefined }, okMessage?: string): void {
-    const code = exitCodeFor(diagnostics);
-    if (format === 'json') {
-      process.stdout.write(renderDiagnostics(diagnostics, { format: 'json', color: false, ...(sources ? { sources } : {}) }));
-    } else {
-      const stream = process.stderr;
-      if (diagnostics.length > 0) {
-        stream.write(renderDiagnostics(diagnostics, { format: 'text', color: shouldColor(stream), ...(sources ? { sources } : {}) }));
-        stream.write(`\n${summaryLine(diagnostics)}\n`);
-      }
-      if (code === 0 && okMessage) process.stdout.write(okMessage + '\n');
-    }
-    process.exitCode = code;
-  }
-
-  protected writeJson(value: unknown): void {
-    process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-  }
-
-  /** A usage error: one line on stderr, exit 2. */
-  protected fail(message: string): never {
-    process.stderr.write(`error: ${message}\n`);
-    this.exit(EXIT_INVALID_INPUT);
-  }
 
   /** Every failure of flag/argument parsing is a usage error (exit 2), whatever oclif calls it. */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
@@ -129,14 +94,9 @@ export abstract class EdasagaCommand extends EdasagaBaseCommand {
     }),
     format: formatFlag(),
   };
-
-  /** Options for loadProject from the base flags. */
-  protected projectOptions(flags: ProjectFlags): { catalogPath: string; sagaPaths?: readonly string[] } {
-    return flags.saga && flags.saga.length > 0 ? { catalogPath: flags.catalog, sagaPaths: flags.saga } : { catalogPath: flags.catalog };
-  }
 }
 
 /** A mistake in how the command was invoked (flags, arguments). */
-export class UsageError extends Error {
+class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -5,6 +5,7 @@
 
 import { parseArgs } from 'node:util';
 import { BASE_FLAG_SPEC } from './flag-spec.js';
+import { processIo } from './io.js';
 import { shouldColor } from './render.js';
 
 export async function fastValidate(args: readonly string[]): Promise<number | undefined> {
@@ -16,6 +17,7 @@ export async function fastValidate(args: readonly string[]): Promise<number | un
         catalog: { type: 'string' },
         saga: { type: 'string', multiple: true },
         format: { type: 'string' },
+        transport: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -23,12 +25,13 @@ export async function fastValidate(args: readonly string[]): Promise<number | un
   } catch {
     return undefined;
   }
-  const { catalog, saga, format = BASE_FLAG_SPEC.format.default } = parsed.values;
+  const { catalog, saga, transport, format = BASE_FLAG_SPEC.format.default } = parsed.values;
   if (format !== 'text' && format !== 'json') return undefined;
+  if (transport !== undefined && !BASE_FLAG_SPEC.transport.options.includes(transport)) return undefined; // oclif says what is wrong
   if ([catalog, ...(saga ?? [])].some((v) => v === undefined ? false : v.startsWith('-'))) return undefined;
   const { runValidate } = await import('./run-validate.js');
   return runValidate(
-    { catalog: catalog ?? BASE_FLAG_SPEC.catalog.default, sagas: saga, format, color: format === 'text' && shouldColor(process.stderr) },
-    { stdout: process.stdout, stderr: process.stderr },
+    { catalog: catalog ?? BASE_FLAG_SPEC.catalog.default, sagas: saga, transport, format, color: format === 'text' && shouldColor(process.stderr) },
+    processIo(),
   );
 }

@@ -9,6 +9,10 @@ export const BASE_FLAG_SPEC = {
   saga: {
     description: 'Saga file to check (repeatable). Default: every sagas/*.yaml beside the catalog.',
   },
+  transport: {
+    description: "Transport the project runs on: step timeouts are checked against its redelivery bound. Default: $EDASAGA_TRANSPORT, else in-process.",
+    options: ['in-process', 'nats', 'kafka'] as readonly string[],
+  },
   format: {
     description: 'Output format.',
     options: ['text', 'json'] as readonly string[],

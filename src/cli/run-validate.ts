@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { loadProject } from '../project/load.js';
 import { exitCodeFor } from './exit-codes.js';
+import { checkStepTimeouts, chooseTransport } from '../validate/timeout-rules.js';
+import { cwdOf, envOf, type Io } from './io.js';
 import { diagnosticsToJson, displayPath, renderDiagnostics, summaryCounts, summaryLine } from './render.js';
 
 export interface ValidateOptions {
@@ -12,25 +14,30 @@ export interface ValidateOptions {
   readonly sagas?: readonly string[] | undefined;
   readonly format: 'text' | 'json';
   readonly color: boolean;
+  /** The transport the project runs on (step timeouts are checked against its redelivery bound). Default: EDASAGA_TRANSPORT, else in-process. */
+  readonly transport?: string | undefined;
 }
 
-export interface Output {
-  readonly stdout: { write(s: string): unknown };
-  readonly stderr: { write(s: string): unknown };
-}
-
-export async function runValidate(options: ValidateOptions, out: Output): Promise<number> {
+export async function runValidate(options: ValidateOptions, out: Io): Promise<number> {
+  const cwd = cwdOf(out);
+  const choice = chooseTransport(options.transport, envOf(out));
+  if (!choice.ok) {
+    out.stderr.write(renderDiagnostics([choice.diagnostic], { format: 'text', color: options.color }));
+    return exitCodeFor([choice.diagnostic]);
+  }
+  const catalogPath = resolve(cwd, options.catalog);
   const result = await loadProject(
-    options.sagas && options.sagas.length > 0 ? { catalogPath: options.catalog, sagaPaths: options.sagas } : { catalogPath: options.catalog },
+    options.sagas && options.sagas.length > 0 ? { catalogPath, sagaPaths: options.sagas.map((s) => resolve(cwd, s)) } : { catalogPath },
   );
-  const { project, diagnostics } = result;
+  const { project } = result;
+  const diagnostics = project ? [...result.diagnostics, ...checkStepTimeouts(project.sagas, choice.transport)] : result.diagnostics;
   const code = exitCodeFor(diagnostics);
   if (options.format === 'json') {
     out.stdout.write(
       JSON.stringify(
         {
           ok: project !== undefined,
-          catalog: displayPath(project?.catalog.file ?? resolve(options.catalog)),
+          catalog: displayPath(project?.catalog.file ?? catalogPath),
           sagas: project?.sagas.map((s) => ({ name: s.name, file: displayPath(s.file) })) ?? [],
           ...(project
             ? { counts: { services: project.catalog.services.length, messages: project.catalog.messages.length, sagas: project.sagas.length } }
@@ -55,7 +62,7 @@ export async function runValidate(options: ValidateOptions, out: Output): Promis
   return code;
 }
 
-function printText(diagnostics: readonly Diagnostic[], color: boolean, sources: { text(file: string): string | undefined }, out: Output): void {
+function printText(diagnostics: readonly Diagnostic[], color: boolean, sources: { text(file: string): string | undefined }, out: Io): void {
   if (diagnostics.length === 0) return;
   out.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color, sources }));
   out.stderr.write(`\n${summaryLine(diagnostics)}\n`);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { EdasagaCommand, formatFlag } from '../cli/base-command.js';
+import { processIo } from '../cli/io.js';
 import { shouldColor } from '../cli/render.js';
 import { COMPATIBILITY_MODES, type CompatibilityMode } from '../model/types.js';
 import { DEFAULT_POLICY, POLICIES } from '../compat/rules.js';
@@ -37,7 +38,7 @@ export default class CheckCompat extends EdasagaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(CheckCompat);
     // Loaded only now, and never ts-morph: this command sits in CI on every push.
-    const { runCheckCompat } = await import('../compat/run.js');
+    const { runCheckCompat } = await import('../cli/run-check-compat.js');
     const format = (['text', 'json', 'github', 'sarif'] as const).find((f) => f === flags.format) ?? 'text';
     process.exitCode = await runCheckCompat(
       {
@@ -53,7 +54,7 @@ export default class CheckCompat extends EdasagaCommand {
         showCompatible: flags['show-compatible'],
         color: format === 'text' && shouldColor(process.stderr),
       },
-      { stdout: process.stdout, stderr: process.stderr },
+      processIo(),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { EdasagaCommand } from '../cli/base-command.js';
+import { processIo } from '../cli/io.js';
 import { shouldColor } from '../cli/render.js';
 
 export default class Generate extends EdasagaCommand {
@@ -28,7 +29,7 @@ export default class Generate extends EdasagaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Generate);
     // Loaded only now: other commands (and --help) never pay for ajv and the generator.
-    const { runGenerateCommand } = await import('../generate/run.js');
+    const { runGenerateCommand } = await import('../cli/run-generate.js');
     const format = flags.format === 'json' ? 'json' : 'text';
     process.exitCode = await runGenerateCommand(
       {
@@ -41,7 +42,7 @@ export default class Generate extends EdasagaCommand {
         format,
         color: format === 'text' && shouldColor(process.stderr),
       },
-      { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+      processIo(),
     );
   }
 }

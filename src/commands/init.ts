@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { EdasagaBaseCommand } from '../cli/base-command.js';
+import { processIo } from '../cli/io.js';
+import { shouldColor } from '../cli/render.js';
 
 // The names of src/init/init.ts's TEMPLATES, listed here so that the command loads nothing to show its help.
 const TEMPLATE_NAMES = ['order-system', 'minimal', 'choreography'] as const;
@@ -21,10 +23,10 @@ export default class Init extends EdasagaBaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Init);
-    const { runInit } = await import('../init/run-init.js');
+    const { runInit } = await import('../cli/run-init.js');
     process.exitCode = runInit(
-      { dir: args.dir, template: TEMPLATE_NAMES.find((name) => name === flags.template) ?? 'order-system', force: flags.force, format: flags.format === 'json' ? 'json' : 'text' },
-      { stdout: process.stdout, stderr: process.stderr },
+      { dir: args.dir, template: TEMPLATE_NAMES.find((name) => name === flags.template) ?? 'order-system', force: flags.force, format: flags.format === 'json' ? 'json' : 'text', color: shouldColor(process.stderr) },
+      processIo(),
     );
   }
 }

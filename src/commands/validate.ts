@@ -1,4 +1,7 @@
+import { Flags } from '@oclif/core';
 import { EdasagaCommand } from '../cli/base-command.js';
+import { BASE_FLAG_SPEC } from '../cli/flag-spec.js';
+import { processIo } from '../cli/io.js';
 import { shouldColor } from '../cli/render.js';
 
 export default class Validate extends EdasagaCommand {
@@ -13,14 +16,18 @@ export default class Validate extends EdasagaCommand {
     '<%= config.bin %> validate --format json',
   ];
 
+  static override flags = {
+    transport: Flags.string({ description: BASE_FLAG_SPEC.transport.description, options: [...BASE_FLAG_SPEC.transport.options] }),
+  };
+
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
     // Loaded only now: `edasaga --help` never pays for the YAML parser and the validators.
     const { runValidate } = await import('../cli/run-validate.js');
     const format = flags.format === 'json' ? 'json' : 'text';
     process.exitCode = await runValidate(
-      { catalog: flags.catalog, sagas: flags.saga, format, color: format === 'text' && shouldColor(process.stderr) },
-      { stdout: process.stdout, stderr: process.stderr },
+      { catalog: flags.catalog, sagas: flags.saga, transport: flags.transport, format, color: format === 'text' && shouldColor(process.stderr) },
+      processIo(),
     );
   }
 }

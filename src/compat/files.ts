@@ -3,10 +3,10 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { CompatibilityMode } from '../model/types.js';
-import { parseYamlSource } from '../loader/parse-yaml.js';
 import { readSourceFile } from '../loader/read-source.js';
 import { refFileLoader } from '../loader/ref-files.js';
 import { SourceIndex } from '../loader/source-index.js';
+import { parseFile } from '../schema/parse-file.js';
 import { isInside, RefResolver, refProblemsToDiagnostics } from '../schema/refs.js';
 import { finalize, findingPath, type CompatFinding, type CompatReport } from './catalog.js';
 import { explain } from './explain.js';
@@ -27,17 +27,9 @@ export function checkSchemaFiles(
   const sources = new SourceIndex();
   const diagnostics: Diagnostic[] = [];
   const parse = (file: string, what: string): unknown => {
-    const read = readSourceFile(file, what);
-    if (!read.ok) {
-      diagnostics.push(read.diagnostic);
-      return undefined;
-    }
-    sources.addText(file, read.text);
-    const outcome = parseYamlSource(file, read.text, what);
-    diagnostics.push(...outcome.diagnostics);
-    if (!outcome.parsed) return undefined;
-    sources.add(outcome.parsed);
-    const v = outcome.parsed.value;
+    const before = diagnostics.length;
+    const v = parseFile(file, what, sources, diagnostics);
+    if (v === undefined && diagnostics.slice(before).some((d) => d.severity === 'error')) return undefined; // not read or not parsed: said why
     if (typeof v !== 'boolean' && (typeof v !== 'object' || v === null || Array.isArray(v))) {
       diagnostics.push({ code: 'E_NOT_A_SCHEMA', severity: 'error', message: `${what} is not a JSON Schema (expected an object or a boolean)`, file, line: 1, col: 1 });
       return undefined;

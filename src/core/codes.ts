@@ -82,6 +82,7 @@ export const CODES = {
   E_CHOREO_TERMINAL_TWICE: error('saga', 'CHOREO007: a terminal event reached twice on one path (or two terminal events)'),
   E_CHOREO_TOO_MANY_PATHS: error('saga', 'CHOREO008: more paths than the check explores (10,000) or one longer than 200 reactions'),
   E_MISSING_SECTION: error('structure', 'a saga file with neither `saga:` nor `choreography:`, or with both'),
+  W_TIMEOUT_BELOW_REDELIVERY: warning('saga', "a step timeout shorter than twice the chosen transport's redelivery bound (src/validate/timeout-rules.ts)"),
 
   // ---- payload schemas (src/validate/payload-rules.ts) ----
   E_INVALID_PAYLOAD_SCHEMA: error('payload', 'a payload schema that is not valid JSON Schema for its dialect'),

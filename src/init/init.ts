@@ -6,7 +6,7 @@
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
-import { packageRoot } from '../schema/validator-specs.js';
+import { packageRoot } from '../core/package-root.js';
 
 export const TEMPLATES = ['order-system', 'minimal', 'choreography'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];

@@ -8,13 +8,17 @@
 // Nothing is ever fetched over the network; absolute paths and URLs are refused. Resolution is
 // recursion-safe: recursive schemas are fine, pure `$ref` cycles are reported.
 
-import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import type { DiagnosticCode } from '../core/diagnostics.js';
 import type { JsonSchema } from '../model/types.js';
 import { getAtPointer, parsePointer, toPointer } from '../loader/json-pointer.js';
 import { copySchemaShallow, forEachSubschema, isSchemaObject, mapSchema, mayApplyInPlace } from './walk.js';
 import { inPlaceCycles, type SchemaNode } from './in-place-cycles.js';
 import { closest } from './suggest.js';
+import { defName, isDraft07, isInside, isRefOnly, uniqueName } from './ref-support.js';
+
+// Split off (ref-support.ts) and re-exported here, where their users import them from.
+export { isDraft07, isInside, refProblemsToDiagnostics } from './ref-support.js';
 
 /** A place in a parsed document: absolute file and JSON pointer. */
 export interface SchemaLocation {
@@ -365,36 +369,6 @@ export class RefResolver {
   }
 }
 
-/** Whether `file` is `dir` or below it. */
-export function isInside(dir: string, file: string): boolean {
-  const rel = relative(dir, file);
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
-}
-
-/** Whether a schema declares draft-07 (otherwise edasaga treats it as 2020-12). */
-export function isDraft07(schema: unknown): boolean {
-  return isSchemaObject(schema) && typeof schema['$schema'] === 'string' && /draft-07/.test(schema['$schema']);
-}
-
-function isRefOnly(s: Record<string, unknown>): boolean {
-  return Object.keys(s).every((k) => k === '$ref' || k === 'description' || k === 'title' || k === '$comment');
-}
-
-function defName(target: RefTarget): string {
-  const segments = parsePointer(target.pointer) ?? [];
-  const last = segments[segments.length - 1];
-  const raw = last ?? basename(target.file, extname(target.file));
-  const clean = raw.replace(/[^A-Za-z0-9_]/g, '_');
-  return clean === '' ? 'Schema' : clean;
-}
-
-function uniqueName(base: string, used: Set<string>): string {
-  let name = base;
-  for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
-  used.add(name);
-  return name;
-}
-
 function suggestFor(doc: unknown, segments: readonly string[], ref: string): { hint?: string } {
   // Suggest a sibling name when the last step of the pointer is a near miss (#/definitions/Mony).
   const parent = getAtPointer(doc, segments.slice(0, -1));
@@ -409,21 +383,6 @@ function encodeLast(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-
-/** Turns ref problems into Diagnostics, located through `locate` (usually SourceIndex.span). */
-export function refProblemsToDiagnostics(
-  problems: readonly RefProblem[],
-  locate: (file: string, pointer: string) => { line: number; col: number; endLine?: number; endCol?: number } | undefined,
-): Diagnostic[] {
-  return problems.map((p) => ({
-    code: p.code,
-    severity: 'error' as const,
-    message: p.message,
-    file: p.file,
-    ...(locate(p.file, p.pointer) ?? {}),
-    ...(p.hint ? { hint: p.hint } : {}),
-  }));
-}
 
 /** `file#pointer` as a reader would write it from `fromFile`: `#/definitions/A`, or `other.json#/A`. */
 function shortKey(key: string, fromFile: string): string {

@@ -12,10 +12,8 @@ export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
 export const META_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 export const META_DRAFT_07 = 'http://json-schema.org/draft-07/schema';
 
-/** Root of the installed package (holds schemas/, templates/, examples/), from src/ or dist/. */
-export function packageRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url));
-}
+/** Root of the installed package; re-exported from its one definition. */
+export { packageRoot } from '../core/package-root.js';
 
 export function languageSchemaPath(name: 'catalog' | 'saga', schemasDir?: string): string {
   return schemasDir ? join(schemasDir, `${name}.schema.json`) : fileURLToPath(new URL(`../../schemas/${name}.schema.json`, import.meta.url));

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runImportCommand } from '../../src/asyncapi/import/run.js';
+import { runImportCommand } from '../../src/cli/run-import-asyncapi.js';
 import { capture, FIXTURES } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'edasaga-asyncapi-bad-'));

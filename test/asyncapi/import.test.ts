@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importAsyncApi } from '../../src/asyncapi/import/index.js';
-import { runImportCommand } from '../../src/asyncapi/import/run.js';
+import { runImportCommand } from '../../src/cli/run-import-asyncapi.js';
 import { loadProjectFromSources } from '../../src/project/load.js';
 import { capture, exportCatalog, FIXTURES, TEMPLATES, templateCatalog } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkCompat, type CheckCompatOptions } from '../../src/compat/run.js';
+import { checkCompat, type CheckCompatOptions } from '../../src/cli/run-check-compat.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const example = join(repoRoot, 'examples', 'order-system');

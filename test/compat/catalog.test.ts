@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { consumersOf } from '../../src/compat/catalog.js';
-import { checkCompat, type CheckCompatOptions } from '../../src/compat/run.js';
+import { checkCompat, type CheckCompatOptions } from '../../src/cli/run-check-compat.js';
 import { loadProject } from '../../src/project/load.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const built = existsSync(join(repoRoot, 'dist', 'commands', 'check-compat.js')) && existsSync(join(repoRoot, 'dist', 'compat', 'run.js'));
+const built = existsSync(join(repoRoot, 'dist', 'commands', 'check-compat.js')) && existsSync(join(repoRoot, 'dist', 'cli', 'run-check-compat.js'));
 const inCi = process.env['CI'] === 'true';
 if (!built && !inCi) console.log('check-compat CLI test: NOT RUN - no build (run `npm run build` first; `npm test` does)');
 

@@ -6,9 +6,8 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { parseYamlSource } from '../../loader/parse-yaml.js';
-import { readSourceFile } from '../../loader/read-source.js';
 import { SourceIndex } from '../../loader/source-index.js';
+import { parseFile } from '../../schema/parse-file.js';
 import { RefResolver } from '../../schema/refs.js';
 import type { LoadedFile } from '../../schema/refs.js';
 
@@ -82,21 +81,6 @@ export function readSpec(path: string): ReadOutcome {
   return { spec: { file, dir, doc, major: major as 2 | 3, version: text, sources, resolver }, diagnostics };
 }
 
-/** Reads and parses one file into `sources`; undefined (with diagnostics) when that fails. */
-function parseFile(file: string, what: string, sources: SourceIndex, diagnostics: Diagnostic[]): unknown {
-  const read = readSourceFile(file, what);
-  if (!read.ok) {
-    diagnostics.push(read.diagnostic);
-    return undefined;
-  }
-  sources.addText(file, read.text);
-  // The loader refuses nesting too deep to parse or walk (E_NESTING_TOO_DEEP), as for every other file.
-  const outcome = parseYamlSource(file, read.text, what);
-  diagnostics.push(...outcome.diagnostics);
-  if (!outcome.parsed) return undefined;
-  sources.add(outcome.parsed);
-  return outcome.parsed.value;
-}
 
 function realPath(p: string): string | undefined {
   try {

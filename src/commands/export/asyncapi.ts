@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { EdasagaCommand } from '../../cli/base-command.js';
+import { processIo } from '../../cli/io.js';
 import { shouldColor } from '../../cli/render.js';
 
 export default class ExportAsyncapi extends EdasagaCommand {
@@ -37,7 +38,7 @@ export default class ExportAsyncapi extends EdasagaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ExportAsyncapi);
     // Loaded only now: other commands (and --help) never pay for the loader.
-    const { runExportCommand } = await import('../../asyncapi/export/run.js');
+    const { runExportCommand } = await import('../../cli/run-export-asyncapi.js');
     process.exitCode = await runExportCommand(
       {
         catalog: flags.catalog,
@@ -48,7 +49,7 @@ export default class ExportAsyncapi extends EdasagaCommand {
         check: flags.check,
         color: shouldColor(process.stderr),
       },
-      { stdout: process.stdout, stderr: process.stderr },
+      processIo(),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { EdasagaBaseCommand } from '../../cli/base-command.js';
+import { processIo } from '../../cli/io.js';
 import { shouldColor } from '../../cli/render.js';
 
 export default class ImportAsyncapi extends EdasagaBaseCommand {
@@ -25,11 +26,11 @@ export default class ImportAsyncapi extends EdasagaBaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ImportAsyncapi);
-    const { runImportCommand } = await import('../../asyncapi/import/run.js');
+    const { runImportCommand } = await import('../../cli/run-import-asyncapi.js');
     const format = flags.format === 'json' ? 'json' : 'text';
     process.exitCode = runImportCommand(
       { spec: args.spec, out: flags.out, force: flags.force, format, color: format === 'text' && shouldColor(process.stderr) },
-      { stdout: process.stdout, stderr: process.stderr },
+      processIo(),
     );
   }
 }

@@ -3,22 +3,18 @@
 // Both are found from this module's location, which works from src/ (tests, tsx) and from dist/
 // (the built CLI) because both sit beside `src/runtime` and `templates/` in the package root.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'templates', 'project')) && existsSync(join(dir, 'src', 'runtime'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('edasaga installation is incomplete: templates/project or src/runtime not found');
-    dir = parent;
-  }
-}
+import { join, relative, sep } from 'node:path';
+import { packageRoot } from '../../core/package-root.js';
 
 let cachedRoot: string | undefined;
 function root(): string {
-  cachedRoot ??= packageRoot();
+  if (cachedRoot === undefined) {
+    const dir = packageRoot();
+    if (!existsSync(join(dir, 'templates', 'project')) || !existsSync(join(dir, 'src', 'runtime'))) {
+      throw new Error('edasaga installation is incomplete: templates/project or src/runtime not found');
+    }
+    cachedRoot = dir;
+  }
   return cachedRoot;
 }
 

@@ -26,6 +26,7 @@ import {
 } from './broker-delivery.js';
 import { KeyedDispatcher } from './keyed-dispatcher.js';
 import { TransientError } from '../faults.js';
+import { KAFKA_DEFAULT_HEARTBEAT_INTERVAL_MS, KAFKA_DEFAULT_REBALANCE_TIMEOUT_MS, KAFKA_DEFAULT_SESSION_TIMEOUT_MS } from './redelivery-bounds.js';
 
 export interface KafkaTransportOptions extends BrokerDeliveryOptions {
   /** `host:port` of the bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
@@ -180,9 +181,9 @@ export class KafkaTransport implements Transport {
   newConsumer(group: string): Consumer {
     return this.kafka.consumer({
       groupId: group,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? KAFKA_DEFAULT_SESSION_TIMEOUT_MS,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? KAFKA_DEFAULT_REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? KAFKA_DEFAULT_HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 8 },
@@ -381,7 +382,7 @@ class KafkaSubscription implements Subscription {
    */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? 1000;
+    const heartbeatEveryMs = this.config.heartbeatIntervalMs ?? KAFKA_DEFAULT_HEARTBEAT_INTERVAL_MS;
     const records = batch.messages;
     if (records.length === 0) return;
     const stopped = (): boolean => this.abort.signal.aborted || !payload.isRunning() || payload.isStale();
@@ -450,7 +451,7 @@ class KafkaSubscription implements Subscription {
       } catch (error) {
         this.config.onDeadLetterError?.(error, message, this.options.group);
         const delay = this.config.errorRetryDelayMs ?? DEFAULT_ERROR_RETRY_DELAY_MS;
-        const waited = await waitWithKeepAlive(delay, this.abort.signal, payload.heartbeat, this.config.heartbeatIntervalMs ?? 1000);
+        const waited = await waitWithKeepAlive(delay, this.abort.signal, payload.heartbeat, this.config.heartbeatIntervalMs ?? KAFKA_DEFAULT_HEARTBEAT_INTERVAL_MS);
         if (!waited || !payload.isRunning() || payload.isStale()) return false;
       }
     }

@@ -28,6 +28,7 @@ import {
 } from './broker-delivery.js';
 import { KeyedDispatcher, type Pending } from './keyed-dispatcher.js';
 import { REPLAY_HEADER } from '../store/outbox.js';
+import { NATS_DEFAULT_ACK_WAIT_MS } from './redelivery-bounds.js';
 
 export interface NatsTransportOptions extends BrokerDeliveryOptions {
   /** Server URL(s), e.g. `nats://127.0.0.1:4222`. */
@@ -256,7 +257,7 @@ interface PullRequest {
 const ACK = '+ACK';
 const NAK = '-NAK';
 const WORKING = '+WPI';
-const DEFAULT_ACK_WAIT_MS = 10_000;
+const DEFAULT_ACK_WAIT_MS = NATS_DEFAULT_ACK_WAIT_MS;
 const DEFAULT_MAX_ACK_PENDING = 1000;
 /** How long a message a dead member held waits before another member gets it (the default ack wait). */
 export const NATS_REDELIVERY_MS = DEFAULT_ACK_WAIT_MS;

@@ -12,8 +12,8 @@ const dist = process.argv[2];
 const load = (path) => import(pathToFileURL(join(dist, path)).href);
 const [{ runValidate }, { runGenerateCommand }, { runCheckCompat }, { loadProject }] = await Promise.all([
   load('cli/run-validate.js'),
-  load('generate/run.js'),
-  load('compat/run.js'),
+  load('cli/run-generate.js'),
+  load('cli/run-check-compat.js'),
   load('project/load.js'),
 ]);
 
@@ -58,7 +58,7 @@ for await (const line of lines) {
     generate: await command((stdout, stderr) =>
       runGenerateCommand(
         { catalog, format: 'json', color: false, dryRun: !job.write, out: job.dir },
-        { stdout: (s) => stdout.write(s), stderr: (s) => stderr.write(s) },
+        { stdout, stderr },
       ),
     ),
     compat: await command((stdout, stderr) =>

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { hasErrors } from '../../src/core/diagnostics.js';
 import { loadProjectFromSources } from '../../src/project/load.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const catalog = parse(readFileSync(join(fixtures, 'valid/catalog.yaml'), 'utf8')) as unknown;
 const saga = parse(readFileSync(join(fixtures, 'valid/sagas/checkout.yaml'), 'utf8')) as unknown;
 

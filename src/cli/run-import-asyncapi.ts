@@ -5,14 +5,13 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../../core/diagnostics.js';
-import { hasErrors } from '../../core/diagnostics.js';
-import { EXIT_FINDINGS, EXIT_INVALID_INPUT, EXIT_OK } from '../../cli/exit-codes.js';
-import { diagnosticsToJson, displayPath, renderDiagnostics, summaryLine } from '../../cli/render.js';
-import type { Output } from '../../cli/run-validate.js';
-import { writeAtomic } from '../../generate/writer.js';
-import { loadProjectFromSources } from '../../project/load.js';
-import { importAsyncApi } from './index.js';
+import { importAsyncApi } from '../asyncapi/import/index.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
+import { writeAtomic } from '../generate/writer.js';
+import { loadProjectFromSources } from '../project/load.js';
+import { EXIT_FINDINGS, EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes.js';
+import { cwdOf, type Io } from './io.js';
+import { diagnosticsToJson, displayPath, renderDiagnostics, summaryLine } from './render.js';
 
 export interface ImportCommandOptions {
   readonly spec: string;
@@ -23,8 +22,9 @@ export interface ImportCommandOptions {
   readonly color: boolean;
 }
 
-export function runImportCommand(options: ImportCommandOptions, out: Output): number {
-  const outPath = resolve(options.out ?? 'catalog.yaml');
+export function runImportCommand(options: ImportCommandOptions, out: Io): number {
+  const cwd = cwdOf(out);
+  const outPath = resolve(cwd, options.out ?? 'catalog.yaml');
   const finish = (code: number, diagnostics: readonly Diagnostic[], validation: readonly Diagnostic[], sources?: { text(file: string): string | undefined }, summary?: string) => {
     if (options.format === 'json') {
       out.stdout.write(
@@ -53,7 +53,7 @@ export function runImportCommand(options: ImportCommandOptions, out: Output): nu
       return finish(EXIT_INVALID_INPUT, [{ code: 'E_FILE_EXISTS', severity: 'error', message: `${displayPath(outPath)} already exists`, file: outPath, hint: 'use --force to replace it, or --out to write somewhere else' }], []);
     }
   }
-  const result = importAsyncApi(options.spec, outPath);
+  const result = importAsyncApi(resolve(cwd, options.spec), outPath);
   if (result.text === undefined || result.catalog === undefined) return finish(EXIT_INVALID_INPUT, result.diagnostics, [], result.sources);
   try {
     writeAtomic(outPath, result.text);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/run.js');
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const example = join(root, 'examples/order-system/catalog.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'edasaga-cli-'));
 const STACK = /\n\s+at .+:\d+:\d+/;

@@ -15,7 +15,7 @@ import { toPointer } from '../../src/loader/json-pointer.js';
 import { loadProject } from '../../src/project/load.js';
 
 const root = join(import.meta.dirname, '../..');
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

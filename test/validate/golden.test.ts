@@ -9,7 +9,7 @@ import { loadProject } from '../../src/project/load.js';
 import { renderDiagnostics } from '../../src/cli/render.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 async function report(dir: string, format: 'text' | 'json'): Promise<string> {

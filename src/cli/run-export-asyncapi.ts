@@ -4,15 +4,15 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../../core/diagnostics.js';
-import { EXIT_FINDINGS, EXIT_INVALID_INPUT, EXIT_OK } from '../../cli/exit-codes.js';
-import { displayPath, renderDiagnostics, summaryLine } from '../../cli/render.js';
-import type { Output } from '../../cli/run-validate.js';
-import { writeAtomic } from '../../generate/writer.js';
-import { loadProject } from '../../project/load.js';
-import { didYouMean } from '../../schema/suggest.js';
-import { exportDocument } from './document.js';
-import { serializeDocument, type DocumentFormat } from './serialize.js';
+import { exportDocument } from '../asyncapi/export/document.js';
+import { serializeDocument, type DocumentFormat } from '../asyncapi/export/serialize.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { writeAtomic } from '../generate/writer.js';
+import { loadProject } from '../project/load.js';
+import { didYouMean } from '../schema/suggest.js';
+import { EXIT_FINDINGS, EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes.js';
+import { cwdOf, type Io } from './io.js';
+import { displayPath, renderDiagnostics, summaryLine } from './render.js';
 
 export interface ExportCommandOptions {
   readonly catalog: string;
@@ -31,19 +31,20 @@ export function outputFormat(options: Pick<ExportCommandOptions, 'out' | 'format
   return options.out !== undefined && /\.json$/i.test(options.out) ? 'json' : 'yaml';
 }
 
-export function outputPath(options: Pick<ExportCommandOptions, 'catalog' | 'out' | 'format'>): string | undefined {
+export function outputPath(options: Pick<ExportCommandOptions, 'catalog' | 'out' | 'format'>, cwd: string = process.cwd()): string | undefined {
   if (options.out === '-') return undefined;
-  if (options.out !== undefined) return resolve(options.out);
-  return join(dirname(resolve(options.catalog)), `asyncapi.${outputFormat(options)}`);
+  if (options.out !== undefined) return resolve(cwd, options.out);
+  return join(dirname(resolve(cwd, options.catalog)), `asyncapi.${outputFormat(options)}`);
 }
 
-export async function runExportCommand(options: ExportCommandOptions, out: Output): Promise<number> {
+export async function runExportCommand(options: ExportCommandOptions, out: Io): Promise<number> {
+  const cwd = cwdOf(out);
   const print = (diagnostics: readonly Diagnostic[], sources?: { text(file: string): string | undefined }) => {
     if (diagnostics.length === 0) return;
     out.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: options.color, ...(sources ? { sources } : {}) }));
     out.stderr.write(`\n${summaryLine(diagnostics)}\n`);
   };
-  const loaded = await loadProject(options.sagas && options.sagas.length > 0 ? { catalogPath: options.catalog, sagaPaths: options.sagas } : { catalogPath: options.catalog });
+  const loaded = await loadProject({ catalogPath: resolve(cwd, options.catalog), ...(options.sagas && options.sagas.length > 0 ? { sagaPaths: options.sagas.map((s) => resolve(cwd, s)) } : {}) });
   if (loaded.project === undefined || loaded.refs === undefined) {
     print(loaded.diagnostics, loaded.sources);
     out.stderr.write('nothing exported\n');
@@ -66,7 +67,7 @@ export async function runExportCommand(options: ExportCommandOptions, out: Outpu
 
   const document = exportDocument(project, loaded.refs, options.service === undefined ? {} : { service: options.service });
   const text = serializeDocument(document, outputFormat(options));
-  const path = outputPath(options);
+  const path = outputPath(options, cwd);
   if (path === undefined) {
     if (options.check) {
       print([{ code: 'E_USAGE', severity: 'error', message: '--check compares with a file: give --out FILE, not -' }]);

@@ -7,7 +7,7 @@ import { nameProblem } from '../../src/names/rules.js';
 import { closest } from '../../src/schema/suggest.js';
 
 const root = join(import.meta.dirname, '../..');
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../fixtures');
 const baseCatalog = readFileSync(join(fixtures, 'valid/catalog.yaml'), 'utf8');
 const baseSaga = readFileSync(join(fixtures, 'valid/sagas/checkout.yaml'), 'utf8');
 

@@ -1,26 +1,28 @@
 // Runs `edasaga init` and reports what it did, as text or JSON.
 
 import { relative } from 'node:path';
-import { EXIT_INVALID_INPUT, EXIT_OK } from '../cli/exit-codes.js';
-import { renderDiagnostics, shouldColor } from '../cli/render.js';
-import type { Output } from '../cli/run-validate.js';
-import { initProject } from './init.js';
-import type { TemplateName } from './init.js';
+import { resolve } from 'node:path';
+import { initProject, type TemplateName } from '../init/init.js';
+import { EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes.js';
+import { cwdOf, type Io } from './io.js';
+import { renderDiagnostics } from './render.js';
 
 export interface RunInitOptions {
   readonly dir: string;
   readonly template: TemplateName;
   readonly force: boolean;
   readonly format: 'text' | 'json';
+  readonly color: boolean;
 }
 
 export const NEXT_STEPS = ['edasaga validate', 'edasaga generate', 'npm install && npm run demo'];
 
-export function runInit(options: RunInitOptions, out: Output): number {
-  const result = initProject(options);
+export function runInit(options: RunInitOptions, out: Io): number {
+  const cwd = cwdOf(out);
+  const result = initProject({ ...options, dir: resolve(cwd, options.dir) });
   // Every init problem is about the target directory or the invocation: invalid input, exit 2.
   const code = result.diagnostics.length > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
-  const cdTarget = relative(process.cwd(), result.dir);
+  const cdTarget = relative(cwd, result.dir);
   const next = [...(cdTarget === '' ? [] : [`cd ${cdTarget}`]), ...NEXT_STEPS];
   if (options.format === 'json') {
     out.stdout.write(
@@ -41,7 +43,7 @@ export function runInit(options: RunInitOptions, out: Output): number {
     return code;
   }
   if (code !== 0) {
-    out.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color: shouldColor(process.stderr) }));
+    out.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color: options.color }));
     return code;
   }
   const lines = [`Created the ${options.template} project in ${cdTarget === '' ? 'the current directory' : cdTarget}:`];

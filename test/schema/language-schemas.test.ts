@@ -25,8 +25,8 @@ describe('language schemas', () => {
     ['catalog', 'examples/order-system/catalog.yaml'],
     ['catalog', 'examples/minimal/catalog.yaml'],
     ['saga', 'examples/order-system/sagas/order-saga.yaml'],
-    ['catalog', 'test/foundation/fixtures/valid/catalog.yaml'],
-    ['saga', 'test/foundation/fixtures/valid/sagas/checkout.yaml'],
+    ['catalog', 'test/fixtures/valid/catalog.yaml'],
+    ['saga', 'test/fixtures/valid/sagas/checkout.yaml'],
   ])('%s schema accepts %s', (name, file) => {
     const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema(name));
     expect(validate(yamlFile(file)), JSON.stringify(validate.errors)).toBe(true);
