@@ -40,7 +40,7 @@ export async function runValidate(options: ValidateOptions, out: Io): Promise<nu
           catalog: displayPath(project?.catalog.file ?? catalogPath),
           sagas: project?.sagas.map((s) => ({ name: s.name, file: displayPath(s.file) })) ?? [],
           ...(project
-            ? { counts: { services: project.catalog.services.length, messages: project.catalog.messages.length, sagas: project.sagas.length } }
+            ? { counts: { services: project.catalog.services.length, messages: project.catalog.messages.length, sagas: project.sagas.length, choreographies: project.choreographies?.length ?? 0 } }
             : {}),
           diagnostics: diagnosticsToJson(diagnostics),
           ...summaryCounts(diagnostics),
@@ -54,7 +54,9 @@ export async function runValidate(options: ValidateOptions, out: Io): Promise<nu
   printText(diagnostics, options.color, result.sources, out);
   if (project) {
     const c = project.catalog;
-    const sagas = project.sagas.length === 0 ? 'no sagas' : `${plural(project.sagas.length, 'saga')} (${project.sagas.map((s) => s.name).join(', ')})`;
+    // Orchestrated sagas and choreographies are both "sagas" to the reader; each is named.
+    const flows = [...project.sagas.map((s) => s.name), ...(project.choreographies ?? []).map((c) => `${c.name}, choreographed`)];
+    const sagas = flows.length === 0 ? 'no sagas' : `${plural(flows.length, 'saga')} (${flows.join('; ')})`;
     out.stdout.write(
       `ok: ${displayPath(c.file)} is valid: ${plural(c.services.length, 'service')}, ${plural(c.messages.length, 'message')}, ${sagas}\n`,
     );
