@@ -22,6 +22,8 @@ const BENCHES = [
   { name: 'pg-round-trip', args: ['pg-round-trip.mjs'] },
   { name: 'runtime-postgres', args: ['runtime-postgres.mjs'] },
   { name: 'observability', args: ['observability.mjs', 'sqlite'] },
+  { name: 'ops-overhead', args: ['ops-overhead.mjs', 'sqlite', '1000', '5'] },
+  { name: 'orders-choreography', args: ['orders-choreography.mjs'] },
   { name: 'pg-statements', args: ['pg-statements.mjs'] },
   { name: 'relay-claim', args: ['relay-claim.mjs'] },
   { name: 'orders-infra', args: ['orders-infra.mjs'] },
