@@ -3,16 +3,17 @@
 // names a reaction, the correlation key is in every event; then the flow checks of
 // choreography-paths.ts (every path compensated and ended), once the references are sound.
 
-import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
-import { toPointer } from '../loader/json-pointer.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import { didYouMean } from '../schema/suggest.js';
 import { nameProblem } from '../names/rules.js';
 import { asRecord, list, str } from './data.js';
 import { correlationKeyDiagnostics } from './correlation-key.js';
+import { errorsIn } from './located.js';
 import { flowDiagnostics, type FlowReaction } from './choreography-paths.js';
 import type { SagaRuleContext } from './saga-rules.js';
 
-export type Segments = (string | number)[];
+export type { Segments } from './located.js';
+import type { Segments } from './located.js';
 
 /** A saga file whose top-level section is `choreography:` (not `saga:`). */
 export function isChoreographyDocument(doc: unknown): boolean {
@@ -25,14 +26,7 @@ export function checkChoreography(doc: unknown, ctx: SagaRuleContext, wellFormed
   const out: Diagnostic[] = [];
   const c = asRecord(asRecord(doc)?.['choreography']);
   if (!c) return out;
-  const at = (segments: Segments, code: DiagnosticCode, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
-    code,
-    severity: 'error',
-    message,
-    file: ctx.file,
-    ...(ctx.index.span(ctx.file, toPointer(['choreography', ...segments]), target) ?? {}),
-    ...(hint ? { hint } : {}),
-  });
+  const at = errorsIn(ctx, 'choreography');
   const { services, messages } = ctx.catalog;
   const serviceNames = [...services];
   const eventNames = [...messages.values()].filter((m) => m.kind === 'event').map((m) => m.name);

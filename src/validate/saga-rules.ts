@@ -2,8 +2,7 @@
 // each step's messages belong to its participant, completion events belong to the orchestrator,
 // the correlation key is in every payload, and timeouts/retries make sense.
 
-import type { Diagnostic, DiagnosticCode } from '../core/diagnostics.js';
-import { toPointer } from '../loader/json-pointer.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceIndex } from '../loader/source-index.js';
 import type { RefResolver } from '../schema/refs.js';
 import { didYouMean } from '../schema/suggest.js';
@@ -13,6 +12,7 @@ import { parseDuration, MAX_DURATION_MS } from './durations.js';
 import { DEFAULT_BACKOFF } from './defaults.js';
 import { nameProblem } from '../names/rules.js';
 import { correlationKeyDiagnostics } from './correlation-key.js';
+import { errorsIn } from './located.js';
 
 type Kind = 'event' | 'command' | 'reply';
 
@@ -27,14 +27,7 @@ export function checkSaga(doc: unknown, ctx: SagaRuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const saga = asRecord(asRecord(doc)?.['saga']);
   if (!saga) return out;
-  const at = (segments: (string | number)[], code: DiagnosticCode, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic => ({
-    code,
-    severity: 'error',
-    message,
-    file: ctx.file,
-    ...(ctx.index.span(ctx.file, toPointer(['saga', ...segments]), target) ?? {}),
-    ...(hint ? { hint } : {}),
-  });
+  const at = errorsIn(ctx, 'saga');
   const { services, messages } = ctx.catalog;
   const serviceNames = [...services];
   const messageNames = [...messages.keys()];

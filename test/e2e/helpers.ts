@@ -310,6 +310,18 @@ export async function checkFinalState(query: Query, services: readonly string[])
       problems.push(`saga ${id} ended in ${String(saga['state'])}`);
     }
   }
+  problems.push(...(await stockAndOutboxProblems(query, services)));
+  return { problems, states, releasedAndRefunded };
+}
+
+export const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] as const;
+
+/**
+ * The invariants both order templates share: stock is conserved over the three hot SKUs (available
+ * plus what reservations hold is the default stock) and no service has an undispatched outbox row.
+ */
+export async function stockAndOutboxProblems(query: Query, services: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
   for (const sku of ['SKU-1', 'SKU-2', 'SKU-3']) {
     const [stock] = await query('inventory', 'SELECT available FROM stock WHERE sku = ?', [sku]);
     const held = await query(
@@ -324,7 +336,5 @@ export async function checkFinalState(query: Query, services: readonly string[])
     const [row] = await query(service, 'SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
     if (Number(row?.['n']) !== 0) problems.push(`${service}: ${String(row?.['n'])} undispatched outbox row(s)`);
   }
-  return { problems, states, releasedAndRefunded };
+  return problems;
 }
-
-export const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] as const;

@@ -2,7 +2,7 @@
 // whether it answers (outside CI a missing one skips its tests with a warning; in CI it is a
 // failure), and the cleanup of what a run leaves behind (its schemas, topics, groups, streams).
 import { createConnection } from 'node:net';
-import pg from 'pg';
+import { dropSchemasAt } from './pg-schemas.js';
 
 export const DATABASE_URL = process.env['E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const KAFKA = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
@@ -39,16 +39,8 @@ for (const [name, up] of Object.entries(available)) {
   if (!up && !inCi) console.warn(`skipping the ${name} end-to-end tests: nothing listens for ${name} (start it; scripts/kafka.sh start for Kafka)`);
 }
 
-export async function dropSchemas(prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
-    for (const row of rows) await client.query(`DROP SCHEMA "${row.nspname.replace(/"/g, '""')}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+/** Drops every schema whose name starts with `prefix` (what one run created). */
+export const dropSchemas = (prefix: string, databaseUrl: string = DATABASE_URL): Promise<void> => dropSchemasAt(databaseUrl, prefix);
 
 export async function dropBrokerState(transport: 'kafka' | 'nats', topicPrefix: string): Promise<void> {
   if (transport === 'kafka') {

@@ -9,7 +9,7 @@ import { createWriteStream, mkdtempSync, readFileSync, type WriteStream } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropSchemasAt } from '../pg-schemas.js';
 import { portOpen, startOwnBroker, type BrokerKind, type OwnBroker } from './brokers.js';
 import { chaosOrders, seeded } from './orders.js';
 import { allRight, checkChaos, sagaProgress, schemaQuery, type ChaosCounts } from './checks.js';
@@ -322,21 +322,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (const out of logs.values()) out.end();
     await broker.dispose().catch(() => undefined);
     if (options.keep !== true) {
-      await dropSchemas(options.databaseUrl, schemaPrefix).catch(() => undefined);
+      await dropSchemasAt(options.databaseUrl, schemaPrefix).catch(() => undefined);
     }
   }
 }
 
-async function dropSchemas(databaseUrl: string, prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
-    for (const row of rows) await client.query(`DROP SCHEMA "${row.nspname.replace(/"/g, '""')}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The one line the bench prints per run. */
 export function summaryLine(result: ChaosResult, broker: BrokerKind): string {

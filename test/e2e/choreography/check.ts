@@ -1,7 +1,7 @@
 // Shared by the choreography tests: init the choreography template, the orders of its four
 // scenarios, and the final-state invariants of the OrderFlow over every service's tables.
 import { join } from 'node:path';
-import { REPO, describeRun, run, type Expected, type Query } from '../helpers.js';
+import { REPO, describeRun, run, stockAndOutboxProblems, type Expected, type Query } from '../helpers.js';
 
 export const CHOREOGRAPHY_SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification', 'analytics'] as const;
 
@@ -68,19 +68,6 @@ export async function checkChoreography(query: Query, expected?: ReadonlyMap<str
   }
   const [facts] = await query('analytics', 'SELECT COUNT(*) AS n FROM order_facts');
   if (Number(facts?.['n']) !== flows.length) problems.push(`analytics: ${String(facts?.['n'])} rows for ${flows.length} orders`);
-  for (const sku of ['SKU-1', 'SKU-2', 'SKU-3']) {
-    const [stock] = await query('inventory', 'SELECT available FROM stock WHERE sku = ?', [sku]);
-    const held = await query(
-      'inventory',
-      "SELECT COALESCE(SUM(i.quantity), 0) AS held FROM reservation_items i JOIN reservations r ON r.reservation_id = i.reservation_id WHERE i.sku = ? AND r.status = 'RESERVED'",
-      [sku],
-    );
-    const available = Number(stock?.['available'] ?? 1_000_000);
-    if (available + Number(held[0]?.['held'] ?? 0) !== 1_000_000) problems.push(`stock of ${sku} not conserved: ${available} available, ${String(held[0]?.['held'])} held`);
-  }
-  for (const service of CHOREOGRAPHY_SERVICES) {
-    const [row] = await query(service, 'SELECT COUNT(*) AS n FROM edasaga_outbox WHERE dispatched_at IS NULL');
-    if (Number(row?.['n']) !== 0) problems.push(`${service}: ${String(row?.['n'])} undispatched outbox row(s)`);
-  }
+  problems.push(...(await stockAndOutboxProblems(query, CHOREOGRAPHY_SERVICES)));
   return { problems, states, releasedAndRefunded };
 }
