@@ -15,6 +15,10 @@
 // the way) recognises it in its inbox and does nothing twice. A compensation is sent again until it is confirmed, with
 // pauses growing from the step's timeout to at most COMPENSATION_PAUSE_CAP_MS once its attempts are
 // used up; an operator who undid the step by hand says so with `confirmCompensation`.
+//
+// Why one file just over 400 lines: it is the interpreter of one state machine (start, reply,
+// compensation, operator confirmation) and each entry point is a transition guarded by the same
+// version check; the deadline timer and its queue-wait rule already live in deadlines.ts.
 import type { Db, Tx } from '../db/port.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { MessageHandler, UnitOfWork } from '../context.js';

@@ -8,6 +8,10 @@
 // handler again: the whole partition waits behind it (Kafka orders per partition, not per key). A
 // `dead-letter` (or a retry past the delivery cap) copies the message to `<topic>.dlq` and moves on.
 // kafkajs is imported lazily, so projects that do not use Kafka never load it.
+//
+// Why one file of ~480 lines: the group's lifecycle (join, the revive after a crash, close), topic
+// admin and the batch handler share the consumer and producer state; per-key delivery itself is the
+// shared KeyedDispatcher, whose settle hook keeps the offset watermark.
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
   deadLetterTopic,

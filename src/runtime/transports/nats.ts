@@ -10,6 +10,11 @@
 // stream order, so the next member of the group gets them at once. Order per key holds within one
 // member; with several members in a group, keys are not pinned to members (see docs/transports.md).
 // The nats package is imported lazily, so projects that do not use NATS never load it.
+//
+// Why one file of ~600 lines: stream and consumer admin (ensure, update, re-create a lost consumer)
+// and the pull protocol (fetch, `working()` acks, naks on close) act on the same connection and
+// per-subscription state; per-key delivery itself is the shared KeyedDispatcher. Split it when a
+// third concern arrives (key-value or object-store use, for instance).
 import type { JetStreamClient, JetStreamManager, Msg, MsgHdrs, NatsConnection, Subscription as NatsCoreSubscription } from 'nats';
 import {
   deadLetterTopic,
