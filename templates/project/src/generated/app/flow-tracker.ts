@@ -12,21 +12,12 @@ import { apis, type ApiSpec, type ServiceParts } from './services.js';
 
 export type FlowStatus = 'PENDING' | 'COMPLETED' | 'COMPENSATED';
 
-/** What generation tells the tracker about a choreography (services.ts, `apis[].flow`). */
-export interface FlowSpec {
-  /** CloudEvents types of every event of the flow. */
-  readonly events: readonly string[];
-  readonly terminal: Readonly<Record<string, 'COMPLETED' | 'COMPENSATED'>>;
-  /** The payload field every event of the flow carries: the flow instance's id. */
-  readonly correlationKey: string;
-}
-
-export type ChoreographyApi = ApiSpec & { readonly kind: 'choreography'; readonly flow: FlowSpec };
+/** An API entry that starts a choreography: its `flow` is what generation tells the tracker (services.ts). */
+export type ChoreographyApi = Extract<ApiSpec, { readonly kind: 'choreography' }>;
 
 /** An API that starts a choreography (not an orchestrated saga). */
 export function isChoreography(spec: ApiSpec): spec is ChoreographyApi {
-  const entry = spec as { readonly kind?: unknown; readonly flow?: unknown };
-  return entry.kind === 'choreography' && typeof entry.flow === 'object' && entry.flow !== null;
+  return spec.kind === 'choreography';
 }
 
 /** The choreographies `service` is the origin of. */
