@@ -180,6 +180,57 @@ describe('SQLite group commit', () => {
   });
 });
 
+describe('SQLite group commit across I/O callbacks', () => {
+  // Each HTTP request (or broker delivery) asks for its transaction from its own I/O callback. A
+  // batch started at once would hold only the first and commit it alone: one COMMIT per request.
+  it('folds transactions asked for by separate socket reads of one event-loop turn into one COMMIT', async () => {
+    const { sqliteFactory } = await import('./helpers.js');
+    const net = await import('node:net');
+    const created = await sqliteFactory.create();
+    const db = created.db as import('../../src/runtime/db/sqlite.js').SqliteDb;
+    const clients: import('node:net').Socket[] = [];
+    const server = net.createServer();
+    try {
+      await db.transaction((tx) => tx.execute('CREATE TABLE r (id INTEGER PRIMARY KEY)'));
+      const CONNECTIONS = 20;
+      const done: Promise<void>[] = [];
+      let received = 0;
+      let accepted = 0;
+      const allReceived = new Promise<void>((resolve) => {
+        server.on('connection', (socket) => {
+          accepted += 1;
+          socket.once('data', (chunk) => {
+            // As a request handler does: its own transaction, from its own read callback.
+            done.push(db.transaction((tx) => tx.execute('INSERT INTO r (id) VALUES (?)', [Number(chunk.toString())])).then(() => undefined));
+            if (++received === CONNECTIONS) resolve();
+          });
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as import('node:net').AddressInfo;
+      for (let i = 0; i < CONNECTIONS; i++) {
+        const socket = net.connect(port, '127.0.0.1');
+        clients.push(socket);
+        await new Promise((resolve) => socket.once('connect', resolve));
+      }
+      // Wait until the server accepted them all, then send every request in one go so that their
+      // reads are ready in the same poll phase.
+      await expect.poll(() => accepted).toBe(CONNECTIONS);
+      const before = db.commits;
+      clients.forEach((socket, i) => socket.write(String(i)));
+      await allReceived;
+      await Promise.all(done);
+      expect(await db.transaction((tx) => tx.query('SELECT COUNT(*) AS n FROM r'))).toEqual([{ n: CONNECTIONS }]);
+      // Not one per request (20); the reads may straddle a turn or two on a busy machine.
+      expect(db.commits - before).toBeLessThanOrEqual(4);
+    } finally {
+      for (const socket of clients) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      await created.cleanup();
+    }
+  });
+});
+
 describe('openPostgres settings', () => {
   it('refuses a pool too small for the relay listener and a schema name it cannot quote safely', async () => {
     await expect(openPostgres({ schema: 'ok_schema', pool: { max: 1 } })).rejects.toThrow('pool.max must be at least 2');
